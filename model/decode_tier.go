@@ -1,0 +1,284 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+)
+
+// tierKeys lists the keys each tier kind takes.
+var tierKeys = map[Kind][]string{
+	KindCloudFront:  {"kind", "waf", "origins"},
+	KindALB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "listeners"},
+	KindNLB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "listeners"},
+	KindECS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
+	KindEC2:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
+	KindEKS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
+	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
+	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip"},
+	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "private_ip"},
+}
+
+var connectionKeys = []string{"tier", "protocol", "port"}
+
+// maxSecurityGroups is the number of security groups AWS allows on a
+// network interface or load balancer by default.
+const maxSecurityGroups = 5
+
+// Load balancer schemes.
+const (
+	schemeInternetFacing = "internet-facing"
+	schemeInternal       = "internal"
+)
+
+// allTierKeys returns every key some tier kind takes, in a stable order.
+func allTierKeys() []string {
+	var keys []string
+	for _, k := range Kinds {
+		for _, key := range tierKeys[k] {
+			if !slices.Contains(keys, key) {
+				keys = append(keys, key)
+			}
+		}
+	}
+	return keys
+}
+
+// kindsTaking returns the kinds whose tiers take key.
+func kindsTaking(key string) []string {
+	var kinds []string
+	for _, k := range Kinds {
+		if slices.Contains(tierKeys[k], key) {
+			kinds = append(kinds, string(k))
+		}
+	}
+	return kinds
+}
+
+// decodeTiers decodes the tiers section in two passes: first every tier's
+// name and kind, so that references between tiers can check the kind of a
+// tier defined further down, then the rest of each tier.
+func (d *decoder) decodeTiers(v value) {
+	type pending struct {
+		t *Tier
+		o *object
+	}
+	var tiers []pending
+	for _, e := range d.named(v, "tier", true) {
+		t := &Tier{Name: e.name, Path: e.value.path, Pos: d.pos(e.key)}
+		d.s.Tiers = append(d.s.Tiers, t)
+		d.tiers[e.name] = t
+		o := d.mapping(e.value, "a tier")
+		if kv, ok := d.require(o, "kind", "kind: ecs"); ok {
+			if k, ok := d.enum(kv, "Invalid value", "tier kind", kindNames(Kinds), false); ok {
+				t.Kind = Kind(k)
+			}
+		}
+		tiers = append(tiers, pending{t, o})
+	}
+	for _, p := range tiers {
+		d.decodeTier(p.t, p.o)
+	}
+}
+
+func (d *decoder) decodeTier(t *Tier, o *object) {
+	if t.Kind == "" {
+		// Without a kind the allowed keys are unknown, so only keys that no
+		// kind takes are reported.
+		d.allow(o, allTierKeys(), nil)
+		return
+	}
+	o.what = "a tier of kind " + string(t.Kind)
+	d.allow(o, tierKeys[t.Kind], func(key string) string {
+		if kinds := kindsTaking(key); len(kinds) > 0 {
+			return fmt.Sprintf("Only tiers of kind %s take it.", orList(kinds, "and"))
+		}
+		return ""
+	})
+
+	switch {
+	case t.Kind == KindCloudFront:
+		d.decodeCloudFront(t, o)
+	case t.Kind.IsLoadBalancer():
+		d.decodePlacement(t, o)
+		d.decodeLoadBalancer(t, o)
+	default:
+		d.decodePlacement(t, o)
+		d.decodeEndpoint(t, o)
+	}
+}
+
+// decodePlacement decodes the subnets, security groups and private address
+// of a tier that has network interfaces.
+func (d *decoder) decodePlacement(t *Tier, o *object) {
+	if sv, ok := d.require(o, "subnets", "subnets: [app-a]"); ok {
+		d.decodeTierSubnets(t, sv)
+	}
+	vpc := tierVPC(t)
+
+	gv, ok := o.get("security_groups")
+	switch {
+	case ok:
+		d.decodeTierGroups(t, gv, vpc)
+	case t.Kind != KindNLB:
+		// An NLB may have no security groups. Every other kind gets at
+		// least the VPC's default group from AWS, which the model does not
+		// add implicitly.
+		d.require(o, "security_groups", "security_groups: [app]")
+	}
+
+	if av, ok := o.get("private_ip"); ok {
+		if a, ok := d.address(av); ok {
+			t.PrivateIP = a
+			d.privateIPs[t] = av
+		}
+	}
+}
+
+func (d *decoder) decodeTierSubnets(t *Tier, v value) {
+	items, ok := d.list(v, "a list of subnet names")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		d.errorf(v.at, v.path, "Invalid value", "The list of subnets is empty. Name at least one subnet for the tier's network interfaces.")
+		return
+	}
+	seen := map[*Subnet]value{}
+	for _, item := range items {
+		sub, ok := d.lookupSubnet(item)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[sub]; dup {
+			d.errorf(item.at, item.path, "Duplicate reference", "Subnet %s is already listed on line %d. Remove one of the two.", sub.Name, first.at.Line)
+			continue
+		}
+		seen[sub] = item
+		if vpc := tierVPC(t); vpc != nil && sub.VPC != vpc {
+			d.errorf(item.at, item.path, "VPC mismatch", "Subnet %s is in VPC %s, but the tier's first subnet %s is in VPC %s. All subnets of a tier must be in one VPC.",
+				sub.Name, sub.VPC.Name, t.Subnets[0].Name, vpc.Name)
+			continue
+		}
+		t.Subnets = append(t.Subnets, sub)
+	}
+}
+
+func (d *decoder) decodeTierGroups(t *Tier, v value, vpc *VPC) {
+	items, ok := d.list(v, "a list of security group names")
+	if !ok {
+		return
+	}
+	switch {
+	case len(items) == 0 && t.Kind != KindNLB:
+		d.errorf(v.at, v.path, "Invalid value", "The list of security groups is empty. A tier of kind %s has at least one security group, so name it.", t.Kind)
+		return
+	case len(items) > maxSecurityGroups:
+		d.errorf(v.at, v.path, "Invalid value", "The tier has %d security groups, but AWS allows at most %d per network interface and load balancer. Merge some of them.", len(items), maxSecurityGroups)
+	}
+	seen := map[*SecurityGroup]value{}
+	for _, item := range items {
+		g, ok := d.lookupGroup(item)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[g]; dup {
+			d.errorf(item.at, item.path, "Duplicate reference", "Security group %s is already listed on line %d. Remove one of the two.", g.Name, first.at.Line)
+			continue
+		}
+		seen[g] = item
+		if vpc != nil && g.VPC != nil && g.VPC != vpc {
+			d.errorf(item.at, item.path, "VPC mismatch", "Security group %s is in VPC %s, but the tier's subnets are in VPC %s. A tier can use only groups of its own VPC.",
+				g.Name, g.VPC.Name, vpc.Name)
+			continue
+		}
+		t.SecurityGroups = append(t.SecurityGroups, g)
+	}
+}
+
+// decodeEndpoint decodes the keys of compute and data-store tiers.
+func (d *decoder) decodeEndpoint(t *Tier, o *object) {
+	if v, ok := o.get("public_ip"); ok {
+		if public, ok := d.boolean(v); ok {
+			switch {
+			case public && t.Kind == KindLambda:
+				d.errorf(v.at, v.path, "Invalid value", "A Lambda function attached to a VPC never has a public IP address. Set public_ip to false and reach the internet through a NAT gateway.")
+			case public && t.Kind == KindElastiCache:
+				d.errorf(v.at, v.path, "Invalid value", "ElastiCache nodes never have public IP addresses. Set public_ip to false.")
+			default:
+				t.PublicIP = public
+			}
+		}
+	}
+
+	v, ok := o.get("connects_to")
+	if !ok {
+		return
+	}
+	items, ok := d.list(v, "a list of connections such as {tier: db, port: 5432}")
+	if !ok {
+		return
+	}
+	for _, item := range items {
+		if c := d.decodeConnection(item); c != nil {
+			t.ConnectsTo = append(t.ConnectsTo, c)
+		}
+	}
+}
+
+func (d *decoder) decodeConnection(v value) *Connection {
+	c := &Connection{Protocol: TCP, Path: v.path, Pos: d.pos(v.at)}
+	o := d.object(v, "a connection", connectionKeys, nil)
+	if !o.ok {
+		return nil
+	}
+	if tv, ok := d.require(o, "tier", "tier: db"); ok {
+		c.Tier, _ = d.lookupTierOf(tv, "a connection's destination", KindALB, KindNLB, KindECS, KindEC2, KindEKS, KindLambda, KindRDS, KindElastiCache)
+	}
+	if pv, ok := o.get("protocol"); ok {
+		if p, ok := d.enum(pv, "Invalid protocol", "connection protocol", []string{"tcp", "udp"}, true); ok {
+			c.Protocol = protocolNames[p]
+		}
+	}
+	if pv, ok := d.require(o, "port", "port: 5432"); ok {
+		c.Port, _ = d.intRange(pv, "Invalid port", "a port from 1 to 65535", 1, maxPort)
+	}
+	return c
+}
+
+// decodeLoadBalancer decodes the scheme and listeners of an ALB or NLB.
+func (d *decoder) decodeLoadBalancer(t *Tier, o *object) {
+	if v, ok := d.require(o, "scheme", "scheme: internal"); ok {
+		if s, ok := d.enum(v, "Invalid value", "scheme", []string{schemeInternetFacing, schemeInternal}, false); ok {
+			t.PublicIP = s == schemeInternetFacing
+		}
+	}
+
+	v, ok := d.require(o, "listeners", "listeners: [{port: 443, protocol: https, default_action: {fixed_response: 404}}]")
+	if !ok {
+		return
+	}
+	items, ok := d.list(v, "a list of listeners")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		d.errorf(v.at, v.path, "Invalid value", "The list of listeners is empty. A load balancer needs at least one listener to receive traffic.")
+		return
+	}
+	ports := map[int]value{}
+	for _, item := range items {
+		l, pv := d.decodeListener(t, item)
+		if l == nil {
+			continue
+		}
+		if l.Port != 0 {
+			if first, dup := ports[l.Port]; dup {
+				d.errorf(pv.at, pv.path, "Duplicate value", "Port %d is already used by the listener on line %d. Each listener of a load balancer needs its own port.",
+					l.Port, first.at.Line)
+			} else {
+				ports[l.Port] = pv
+			}
+		}
+		t.Listeners = append(t.Listeners, l)
+	}
+}

@@ -1,0 +1,246 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// flowState is a packet that arrived at a node, with the chain progress of
+// the path that brought it: the number of leading chain stages the path
+// passed in order.
+type flowState struct {
+	id       int64
+	node     string
+	tier     *tierInfo // nil for the attacker and its own distribution
+	pkt      Packet
+	progress int
+	forwards []forward
+}
+
+// exploration is everything one attacker can reach.
+type exploration struct {
+	attacker *model.Attacker
+	graph    *flowGraph
+	states   []*flowState
+	byKey    map[string]*flowState
+	parent   map[int64]int64
+	order    []int64
+	classes  int // initial packet classes sent
+	err      error
+}
+
+// DistributionNode is the name of the path node for an attacker's own
+// CloudFront distribution.
+func DistributionNode(attacker string) string { return attacker + "/own-distribution" }
+
+// explore sends one packet per class of everything the attacker can send and
+// follows every forward, building the graph of flow states.
+func (n *Network) explore(a *model.Attacker) *exploration {
+	x := &exploration{attacker: a, graph: newFlowGraph(), byKey: map[string]*flowState{}}
+	root := &flowState{id: x.graph.addNode(), node: a.Name}
+	if a.Kind == model.AttackerCompromised {
+		root.tier = n.tiers[a.Tier.Name]
+		root.progress = root.tier.stage
+	}
+	x.states = append(x.states, root)
+
+	for _, e := range n.entries(a) {
+		if err := n.sendClasses(x, root, e); err != nil && x.err == nil {
+			x.err = err
+		}
+	}
+	x.parent, x.order = x.graph.shortestTree(root.id)
+	return x
+}
+
+// entries lists the ways attacker a can put a packet towards each tier, in
+// scenario order.
+func (n *Network) entries(a *model.Attacker) []*entry {
+	knows := n.knownSecrets(a)
+	var out []*entry
+	switch a.Kind {
+	case model.AttackerInternet, model.AttackerDistribution:
+		internet := PublicIPv4.Subtract(n.pools)
+		for _, v := range n.Scenario.VPCs {
+			internet = internet.Subtract(SetOf(v.CIDR))
+		}
+		for _, t := range n.ordered {
+			if !internetReachable(t.Tier) {
+				continue
+			}
+			if a.Kind == model.AttackerInternet {
+				e := &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, public: true}, srcs: internet, knows: knows}
+				if t.Kind == model.KindCloudFront {
+					e.protos, e.ports = []model.Protocol{model.TCP}, portDomainViewer
+				}
+				out = append(out, e)
+			}
+			if t.Kind != model.KindCloudFront && (a.Kind == model.AttackerDistribution || a.OwnDistribution) {
+				out = append(out, &entry{via: DistributionNode(a.Name), to: t, dst: t.PublicAddr,
+					from: sender{name: DistributionNode(a.Name), public: true}, srcs: n.cloudFrontPool,
+					protos: []model.Protocol{model.TCP}, ports: portDomainOrigin, knows: knows})
+			}
+		}
+	case model.AttackerCompromised:
+		self := n.tiers[a.Tier.Name]
+		for _, t := range n.ordered {
+			if t == self || t.Kind == model.KindCloudFront || inVPC(t.Tier) != inVPC(self.Tier) {
+				continue
+			}
+			out = append(out, &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, tier: self},
+				src: self.PrivateIP, ident: self.SecurityGroups, knows: knows})
+		}
+	case model.AttackerAddressRange:
+		srcs := SetOf(a.CIDRs...)
+		for _, t := range n.ordered {
+			if t.Kind == model.KindCloudFront {
+				continue
+			}
+			out = append(out, &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name}, srcs: srcs, knows: knows})
+		}
+	}
+	return out
+}
+
+// knownSecrets returns the secret headers whose values attacker a knows.
+func (n *Network) knownSecrets(a *model.Attacker) []secretHeader {
+	var out []secretHeader
+	for _, s := range n.secrets {
+		if slices.ContainsFunc(a.KnowsSecrets, func(name string) bool { return strings.EqualFold(name, s.name) }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sendClasses sends one packet for each class of the entry's packet space.
+func (n *Network) sendClasses(x *exploration, root *flowState, e *entry) error {
+	family := model.IPv4
+	if e.dst.Is6() {
+		family = model.IPv6
+	}
+	headerSets, err := n.headerClasses(e)
+	if err != nil {
+		return err
+	}
+	for _, proto := range protocolClasses(e, family) {
+		for _, ports := range portClasses(e, proto) {
+			port := portRepresentative(ports)
+			srcs := []netip.Addr{e.src}
+			if !e.srcs.IsEmpty() {
+				srcs = nil
+				for _, atom := range Atoms(e.srcs, n.sourceCuts(e.to, proto, port)) {
+					srcs = append(srcs, representative(atom))
+				}
+			}
+			hs := headerSets
+			if proto != model.TCP {
+				hs = [][]Header{nil}
+			}
+			for _, headers := range hs {
+				for _, src := range srcs {
+					p := Packet{Src: src, Dst: e.dst, Protocol: proto, Identity: e.ident, Headers: headers}
+					if proto.HasPorts() {
+						p.Port = port
+					}
+					if !e.dst.IsValid() || e.dst.Is4() == src.Is4() {
+						p.dstGroups = n.privateGroups(e)
+						x.classes++
+						n.sendFrom(x, root, e, p)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// privateGroups returns the receiver's security groups when the packet is
+// addressed to its private address, for egress rules that reference them.
+func (n *Network) privateGroups(e *entry) []*model.SecurityGroup {
+	if e.dst.IsValid() && e.dst == e.to.PrivateIP {
+		return e.to.SecurityGroups
+	}
+	return nil
+}
+
+// sendFrom delivers p along entry e and follows every forward.
+func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet) {
+	from := root
+	if e.via != "" {
+		hop := &Hop{From: root.node, To: e.via, Packet: p, Delivered: true,
+			Steps: []Step{{Filter: FilterForward, Component: e.via, Allowed: true,
+				Detail: "the attacker's own CloudFront distribution names this tier as its origin and sends from CloudFront's origin-facing pool, with any origin port and headers"}},
+			Reply: "CloudFront answers on the attacker's connection"}
+		from = x.state(e.via, nil, p, root.progress)
+		x.graph.addEdge(root.id, from.id, hop)
+	}
+	a := n.deliver(e.from, e.to, p)
+	if !a.hop.Delivered {
+		return
+	}
+	n.follow(x, from, e.to, a)
+}
+
+// follow adds the state that arrival a creates at tier t and, when that state
+// is new, follows the packets t forwards.
+func (n *Network) follow(x *exploration, from *flowState, t *tierInfo, a arrival) {
+	progress := from.progress
+	if t.stage == progress+1 {
+		progress = t.stage
+	}
+	isNew := x.byKey[stateKey(t.Name, &a.hop.Packet, progress)] == nil
+	st := x.state(t.Name, t, a.hop.Packet, progress)
+	hop := a.hop
+	x.graph.addEdge(from.id, st.id, &hop)
+	if !isNew {
+		return
+	}
+	st.forwards = a.forwards
+	for _, f := range a.forwards {
+		next := n.deliver(f.from, f.to, f.pkt)
+		next.hop.Steps = append(slices.Clone(f.steps), next.hop.Steps...)
+		if next.hop.Delivered {
+			n.follow(x, st, f.to, next)
+		}
+	}
+}
+
+func stateKey(node string, p *Packet, progress int) string {
+	return fmt.Sprintf("%s|%d|%s", node, progress, p.key())
+}
+
+// state returns the state for a packet at a node, adding it when new.
+func (x *exploration) state(node string, t *tierInfo, p Packet, progress int) *flowState {
+	k := stateKey(node, &p, progress)
+	if st, ok := x.byKey[k]; ok {
+		return st
+	}
+	st := &flowState{id: x.graph.addNode(), node: node, tier: t, pkt: p, progress: progress}
+	x.byKey[k] = st
+	x.states = append(x.states, st)
+	return st
+}
+
+// path returns the states from the attacker to st along a shortest path.
+func (x *exploration) path(st *flowState) []*flowState {
+	ids := pathTo(x.parent, st.id)
+	out := make([]*flowState, len(ids))
+	for i, id := range ids {
+		out[i] = x.states[id]
+	}
+	return out
+}
+
+// hops returns the hops along a path of states.
+func (x *exploration) hops(path []*flowState) []Hop {
+	out := make([]Hop, 0, len(path)-1)
+	for i := 1; i < len(path); i++ {
+		out = append(out, *x.graph.edges[[2]int64{path[i-1].id, path[i].id}])
+	}
+	return out
+}

@@ -1,0 +1,184 @@
+package sim
+
+import (
+	"net/netip"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// legitimateClient is the address the simulator sends intended viewer
+// traffic from.
+var legitimateClient = netip.MustParseAddr("203.0.113.10")
+
+// intendedInput is a packet a tier receives as part of the intended flow,
+// with the hop that brought it.
+type intendedInput struct {
+	from sender
+	pkt  Packet
+	prev *Hop // the hop into the forwarding tier, nil for a viewer
+}
+
+// checkHops decides every intended hop the scenario's forwarding declares:
+// each CloudFront origin, each load-balancer target and each connection a
+// compute tier opens. A hop holds when some intended packet passes it.
+func (n *Network) checkHops() []HopVerdict {
+	var out []HopVerdict
+	for _, t := range n.ordered {
+		switch t.Kind {
+		case model.KindCloudFront:
+			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443}
+			fwds := n.cloudFrontForwards(t, viewer)
+			for _, o := range t.CloudFront.Origins {
+				out = append(out, n.proxyHop(t, o.Tier, []arrival{{admitted: true, forwards: fwds}}))
+			}
+		case model.KindALB, model.KindNLB:
+			var arrivals []arrival
+			for _, in := range n.intendedInputs(t) {
+				arrivals = append(arrivals, n.deliver(in.from, t, in.pkt))
+			}
+			for _, tg := range targetTiers(t) {
+				out = append(out, n.proxyHop(t, tg, arrivals))
+			}
+		default:
+			for _, c := range t.ConnectsTo {
+				to := n.tiers[c.Tier.Name]
+				p := Packet{Src: t.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port,
+					Identity: t.SecurityGroups, dstGroups: to.SecurityGroups}
+				a := n.deliver(sender{name: t.Name, tier: t}, to, p)
+				v := HopVerdict{From: t.Name, To: to.Name, Verdict: Holds, Packet: &p, Hops: []Hop{a.hop}}
+				if !a.hop.Delivered {
+					v.Verdict, v.Reason = Broken, a.hop.Reason
+				}
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// proxyHop decides the hop from a forwarding tier to one of its targets,
+// given what the tier did with each intended input.
+func (n *Network) proxyHop(from *tierInfo, to *model.Tier, arrivals []arrival) HopVerdict {
+	v := HopVerdict{From: from.Name, To: to.Name, Verdict: Broken}
+	var fallback *HopVerdict
+	for _, a := range arrivals {
+		var prefix []Hop
+		if a.hop.To != "" {
+			prefix = []Hop{a.hop}
+		}
+		if !a.admitted || len(a.forwards) == 0 {
+			if fallback == nil {
+				pkt := a.hop.Packet
+				fallback = &HopVerdict{Packet: &pkt, Hops: prefix, Reason: a.hop.Reason}
+			}
+			continue
+		}
+		for _, f := range a.forwards {
+			if f.to.Tier != to {
+				continue
+			}
+			next := n.deliver(f.from, f.to, f.pkt)
+			next.hop.Steps = append(append([]Step(nil), f.steps...), next.hop.Steps...)
+			pkt := f.pkt
+			if next.admitted {
+				v.Verdict, v.Packet, v.Hops, v.Reason = Holds, &pkt, append(prefix, next.hop), ""
+				return v
+			}
+			if v.Packet == nil {
+				v.Packet, v.Hops, v.Reason = &pkt, append(prefix, next.hop), next.hop.Reason
+			}
+		}
+	}
+	if v.Packet == nil && fallback != nil {
+		v.Packet, v.Hops, v.Reason = fallback.Packet, fallback.Hops, fallback.Reason
+	}
+	return v
+}
+
+// intendedInputs returns the packets a load balancer receives in the
+// intended flow: what the distributions and load balancers that name it as
+// origin or target send, or a client's request on each listener when nothing
+// does.
+func (n *Network) intendedInputs(t *tierInfo) []intendedInput {
+	var out []intendedInput
+	for _, u := range n.ordered {
+		switch u.Kind {
+		case model.KindCloudFront:
+			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443}
+			for _, f := range n.cloudFrontForwards(u, viewer) {
+				if f.to == t {
+					out = append(out, intendedInput{from: f.from, pkt: f.pkt})
+				}
+			}
+		case model.KindNLB:
+			for _, l := range u.Listeners {
+				for _, tg := range l.Default.Forward {
+					if tg.Tier == t.Tier {
+						p := Packet{Src: legitimateClient, Dst: t.PrivateIP, Protocol: model.TCP, Port: tg.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
+						if !tg.PreserveClientIP {
+							p.Src = u.PrivateIP
+						}
+						out = append(out, intendedInput{from: sender{name: u.Name, tier: u, autoTracked: true}, pkt: p})
+					}
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+
+	src, dst, public := legitimateClient, t.PublicAddr, true
+	if !t.PublicIP {
+		src, dst, public = internalClient(t), t.PrivateIP, false
+	}
+	for _, l := range t.Listeners {
+		proto := model.TCP
+		if l.Protocol == "udp" || l.Protocol == "UDP" {
+			proto = model.UDP
+		}
+		p := Packet{Src: src, Dst: dst, Protocol: proto, Port: l.Port}
+		out = append(out, intendedInput{from: sender{name: "client", public: public}, pkt: p})
+	}
+	return out
+}
+
+// internalClient is the address of a client inside the VPC that calls an
+// internal load balancer nobody forwards to: the VPC's first host address
+// after the ones AWS reserves.
+func internalClient(t *tierInfo) netip.Addr {
+	v := inVPC(t.Tier)
+	if v == nil {
+		return legitimateClient
+	}
+	a := v.CIDR.Masked().Addr()
+	for range 4 {
+		a = a.Next()
+	}
+	return a
+}
+
+// targetTiers returns the distinct tiers a load balancer forwards to, in
+// listener order.
+func targetTiers(t *tierInfo) []*model.Tier {
+	var out []*model.Tier
+	seen := map[*model.Tier]bool{}
+	add := func(a *model.Action) {
+		if a == nil {
+			return
+		}
+		for _, tg := range a.Forward {
+			if !seen[tg.Tier] {
+				seen[tg.Tier] = true
+				out = append(out, tg.Tier)
+			}
+		}
+	}
+	for _, l := range t.Listeners {
+		for _, r := range l.Rules {
+			add(r.Action)
+		}
+		add(l.Default)
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package sim
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// Network is a scenario compiled for simulation: rule peers resolved to
+// address sets, tiers indexed by name and by stage.
+type Network struct {
+	Scenario *model.Scenario
+
+	tiers   map[string]*tierInfo
+	ordered []*tierInfo // in scenario order
+	pools   AddrSet     // addresses of shared AWS pools, such as CloudFront's
+	// cloudFrontPool is the origin-facing pool CloudFront proxies send from.
+	cloudFrontPool AddrSet
+	secrets        []secretHeader
+}
+
+// tierInfo is a tier with the data the simulator looks up on every packet.
+type tierInfo struct {
+	*model.Tier
+	stage   int // 1-based chain stage, 0 when the tier is not in the chain
+	ingress []*rule
+	egress  []*rule
+}
+
+// rule is a security-group rule with its peer's addresses resolved.
+type rule struct {
+	*model.Rule
+	addrs AddrSet // for CIDR and prefix-list peers
+}
+
+// secretHeader is a secret origin custom header: the value an attacker must
+// know to send it.
+type secretHeader struct {
+	name  string // lower case
+	value string
+}
+
+// Compile prepares s for simulation. s must have loaded without errors.
+func Compile(s *model.Scenario) *Network {
+	n := &Network{Scenario: s, tiers: make(map[string]*tierInfo)}
+
+	for _, pl := range s.PrefixLists {
+		if pl.SharedPool {
+			n.pools = n.pools.Union(SetOf(pl.Entries...))
+			if isCloudFrontList(pl) {
+				n.cloudFrontPool = n.cloudFrontPool.Union(SetOf(pl.Entries...))
+			}
+		}
+	}
+	if n.cloudFrontPool.IsEmpty() {
+		n.cloudFrontPool = SetOf(cloudFrontStandIn...)
+		n.pools = n.pools.Union(n.cloudFrontPool)
+	}
+
+	rules := make(map[*model.Rule]*rule)
+	compile := func(rs []*model.Rule) []*rule {
+		out := make([]*rule, 0, len(rs))
+		for _, r := range rs {
+			cr, ok := rules[r]
+			if !ok {
+				cr = &rule{Rule: r}
+				switch r.Peer.Kind {
+				case model.PeerCIDR:
+					cr.addrs = SetOf(r.Peer.CIDR)
+				case model.PeerPrefixList:
+					cr.addrs = SetOf(r.Peer.PrefixList.Entries...)
+				}
+				rules[r] = cr
+			}
+			out = append(out, cr)
+		}
+		return out
+	}
+
+	for i, st := range s.Chain {
+		for _, t := range st.Tiers {
+			n.tierInfo(t).stage = i + 1
+		}
+	}
+	for _, t := range s.Tiers {
+		ti := n.tierInfo(t)
+		for _, g := range t.SecurityGroups {
+			ti.ingress = append(ti.ingress, compile(g.Ingress)...)
+			ti.egress = append(ti.egress, compile(g.Egress)...)
+		}
+		if t.CloudFront != nil {
+			for _, o := range t.CloudFront.Origins {
+				for _, h := range o.CustomHeaders {
+					if h.Secret {
+						n.secrets = append(n.secrets, secretHeader{strings.ToLower(h.Name), h.Value})
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
+func (n *Network) tierInfo(t *model.Tier) *tierInfo {
+	ti, ok := n.tiers[t.Name]
+	if !ok {
+		ti = &tierInfo{Tier: t}
+		n.tiers[t.Name] = ti
+		n.ordered = append(n.ordered, ti)
+	}
+	return ti
+}
+
+// Tier returns the named tier, or nil.
+func (n *Network) Tier(name string) *model.Tier {
+	if ti, ok := n.tiers[name]; ok {
+		return ti.Tier
+	}
+	return nil
+}
+
+// cloudFrontStandIn is the block the model uses for CloudFront's
+// origin-facing addresses when the scenario has no CloudFront prefix list.
+// It matches the stand-in the loader gives the AWS-managed list.
+var cloudFrontStandIn = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/26")}
+
+func isCloudFrontList(pl *model.PrefixList) bool {
+	return strings.Contains(pl.AWSManaged, "cloudfront.origin-facing")
+}
+
+// inVPC returns the VPC of a tier's interfaces, or nil for CloudFront.
+func inVPC(t *model.Tier) *model.VPC {
+	if len(t.Subnets) == 0 {
+		return nil
+	}
+	return t.Subnets[0].VPC
+}
+
+// internetReachable reports whether a host on the internet can open a
+// connection to the tier: a CloudFront distribution, an internet-facing load
+// balancer, or an interface with a public address in a subnet routed to an
+// internet gateway.
+func internetReachable(t *model.Tier) bool {
+	switch {
+	case t.Kind == model.KindCloudFront:
+		return true
+	case !t.PublicIP:
+		return false
+	case t.Kind.IsLoadBalancer():
+		return true
+	}
+	for _, sn := range t.Subnets {
+		if sn.Public {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,35 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// notModeled is the note every report carries about the parts of AWS
+// filtering the model leaves out.
+const notModeled = "not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
+	"IPv6 paths from the internet, VPC endpoints, peering and Transit Gateway, public-address hairpins from inside the VPC, " +
+	"and health checks (docs/scenario-format.md, \"What the model does not cover\")"
+
+// notes returns the model's simplifications that bear on this scenario.
+func (n *Network) notes() []string {
+	var out []string
+	for _, pl := range n.Scenario.PrefixLists {
+		if pl.StandIn {
+			out = append(out, fmt.Sprintf("prefix list %s (%s) uses the model's stand-in addresses %s; paste the real entries under entries: to compare them with CIDR rules",
+				pl.Name, pl.AWSManaged, SetOf(pl.Entries...)))
+		}
+	}
+	for _, t := range n.ordered {
+		if t.Kind != model.KindCloudFront || t.CloudFront.WAF == nil {
+			continue
+		}
+		if w := t.CloudFront.WAF; len(w.ManagedRuleGroups) > 0 {
+			out = append(out, fmt.Sprintf("web ACL %s: managed rule groups %s inspect request content and are assumed to let a well-formed request through",
+				w.Name, strings.Join(w.ManagedRuleGroups, ", ")))
+		}
+	}
+	return append(out, notModeled)
+}
