@@ -87,6 +87,8 @@ type Finding struct {
 	Pos     model.Pos
 	// Rules names the scenario rules a warning is about.
 	Rules []string
+	// Why holds sentences that explain the AWS behavior behind a skip.
+	Why []string
 }
 
 // Stats says how much was explored.
@@ -192,6 +194,7 @@ func (n *Network) skipFindings(x *exploration, paths map[string]bool) []Finding 
 		}
 		f.Message = fmt.Sprintf("%s reaches %s (stage %d) without passing %s: %s", x.attacker.Name, st.tier.Name, k,
 			strings.Join(skipped, ", "), skipCause(hops))
+		f.Why = n.explainSkip(x.attacker, path, hops)
 		index[shape] = len(out)
 		out = append(out, f)
 	}

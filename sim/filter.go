@@ -50,6 +50,8 @@ type Step struct {
 	Reason string
 	// Detail is a sentence that explains the step.
 	Detail string
+
+	rule *rule // the security-group rule that decided, if any
 }
 
 // describeRule renders a rule the way the scenario file states it.
@@ -121,6 +123,7 @@ func sgStep(t *tierInfo, dir model.Direction, p *Packet) Step {
 	st := Step{Filter: filter, Component: "tier " + t.Name + " security groups " + groupNames(t.SecurityGroups)}
 	if r := evalRules(rules, p); r != nil {
 		st.Allowed = true
+		st.rule = r
 		st.Rule = describeRule(r.Rule)
 		st.Pos = r.Pos
 		st.Detail = fmt.Sprintf("%s rule %s admits it", dir, st.Rule)

@@ -38,20 +38,20 @@ type jsonHopCheck struct {
 }
 
 type jsonFinding struct {
-	Kind     string         `json:"kind"`
-	Code     string         `json:"code"`
-	Tier     string         `json:"tier,omitempty"`
-	Attacker string         `json:"attacker,omitempty"`
-	Stage    int            `json:"stage,omitempty"`
-	Skipped  []string       `json:"skipped,omitempty"`
-	Path     []string       `json:"path"`
-	Packet   *jsonPacket    `json:"packet"`
-	Hops     []jsonHop      `json:"hops,omitempty"`
-	Classes  int            `json:"packets_on_path,omitempty"`
-	Rules    []string       `json:"rules,omitempty"`
-	Message  string         `json:"message"`
-	Location *jsonLocation  `json:"location,omitempty"`
-	Extra    map[string]any `json:"-"`
+	Kind     string        `json:"kind"`
+	Code     string        `json:"code"`
+	Tier     string        `json:"tier,omitempty"`
+	Attacker string        `json:"attacker,omitempty"`
+	Stage    int           `json:"stage,omitempty"`
+	Skipped  []string      `json:"skipped,omitempty"`
+	Path     []string      `json:"path"`
+	Packet   *jsonPacket   `json:"packet"`
+	Hops     []jsonHop     `json:"hops,omitempty"`
+	Classes  int           `json:"packets_on_path,omitempty"`
+	Rules    []string      `json:"rules,omitempty"`
+	Message  string        `json:"message"`
+	Why      []string      `json:"why,omitempty"`
+	Location *jsonLocation `json:"location,omitempty"`
 }
 
 type jsonPacket struct {
@@ -138,7 +138,7 @@ func toJSON(r *sim.Report) jsonReport {
 		jf := jsonFinding{
 			Kind: string(f.Kind), Code: f.Code, Tier: f.Tier, Attacker: f.Attacker, Stage: f.Stage,
 			Skipped: f.Skipped, Path: f.Path, Packet: packetJSON(f.Packet), Classes: f.Classes,
-			Rules: f.Rules, Message: f.Message, Location: locationJSON(f.Pos),
+			Rules: f.Rules, Message: f.Message, Why: f.Why, Location: locationJSON(f.Pos),
 		}
 		if jf.Path == nil {
 			jf.Path = []string{}

@@ -115,6 +115,9 @@ func (t *textWriter) finding(n int, f sim.Finding, narrated map[string]bool) {
 	if f.Packet != nil {
 		t.printf("   packet: %s\n", f.Packet)
 	}
+	for _, why := range f.Why {
+		t.printf("   why: %s\n", why)
+	}
 	if f.Classes > 1 {
 		t.printf("   %d distinct packets arrive along this path\n", f.Classes)
 	}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestShippedVerdicts asserts the verdict of every shipped scenario, with the
+// reason it is right. A stage not listed for an attacker must hold.
+func TestShippedVerdicts(t *testing.T) {
+	tests := []struct {
+		file   string
+		status int
+		// skippable lists "attacker/stage" pairs that must be skippable.
+		skippable []string
+		// broken lists "from->to" intended hops that must be broken.
+		broken []string
+		// warnings lists finding codes of warnings that must appear.
+		warnings []string
+	}{
+		// The authors claim no hop can be skipped. It fails on the WebSocket
+		// path: the NLB admits the shared CloudFront origin-facing list and
+		// cannot check the secret header, so any AWS account's distribution
+		// reaches the NLB and through it the ECS tasks. The ALB path holds:
+		// the listener answers 403 without the secret.
+		{file: "scenarios/nakama-dual-token.yaml", status: 1, skippable: []string{"internet/2", "internet/3"}},
+
+		// Every tier admits only the tier before it, and the ALB forwards
+		// only with the secret CloudFront adds.
+		{file: "scenarios/three-tier.yaml", status: 0},
+
+		// The ALB's group has no egress rules, so the ALB cannot open its
+		// connection to the app: the intended hop is broken.
+		{file: "scenarios/three-tier-broken-egress.yaml", status: 1, broken: []string{"alb->app"}},
+
+		// The database admits the application subnets' CIDRs, which hold the
+		// worker tier too; a compromised worker reaches the database directly.
+		{file: "scenarios/three-tier-db-subnet-cidrs.yaml", status: 1, skippable: []string{"breached-worker/4"}},
+
+		// The attacker knows the secret, so its own distribution passes the
+		// ALB's header rule through the shared prefix list.
+		{file: "scenarios/three-tier-leaked-secret.yaml", status: 1, skippable: []string{"internet/2", "internet/3"}},
+
+		// Without a header rule the ALB forwards whatever the shared
+		// CloudFront pool sends, including an attacker's distribution.
+		{file: "scenarios/three-tier-no-secret-header.yaml", status: 1, skippable: []string{"internet/2", "internet/3"}},
+
+		// 0.0.0.0/0 on 443 beside the prefix-list rule: the header rule still
+		// stops an attacker without the secret (only a warning), but one that
+		// has it connects straight to the ALB.
+		{file: "scenarios/three-tier-open-alb.yaml", status: 1, skippable: []string{"leaked-secret-direct/2", "leaked-secret-direct/3"},
+			warnings: []string{"shadowed-rule"}},
+
+		// The app has a public address in a public subnet and admits an
+		// admin's /32; any internet host may send from that address.
+		{file: "scenarios/three-tier-public-admin.yaml", status: 1, skippable: []string{"internet/3"}},
+
+		// The app admits the VPC CIDR, which holds the batch tier; a
+		// compromised batch task reaches the app without the ALB.
+		{file: "scenarios/three-tier-vpc-cidr-app.yaml", status: 1, skippable: []string{"breached-batch/3"}},
+	}
+	shipped := map[string]bool{}
+	for _, f := range shippedScenarios(t) {
+		shipped[f] = true
+	}
+	for _, tc := range tests {
+		delete(shipped, tc.file)
+		t.Run(tc.file, func(t *testing.T) {
+			stdout, stderr, status := run(t, "check", "--format", "json", tc.file)
+			if status != tc.status {
+				t.Errorf("exit status = %d, want %d; stderr: %s", status, tc.status, stderr)
+			}
+			var r jsonReport
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatalf("output is not one JSON report: %v", err)
+			}
+			want := map[string]bool{}
+			for _, s := range tc.skippable {
+				want[s] = true
+			}
+			for _, st := range r.Stages {
+				key := st.Attacker + "/" + itoa(st.Stage)
+				if got := st.Verdict == "skippable"; got != want[key] {
+					t.Errorf("stage %s verdict = %s, want skippable=%v", key, st.Verdict, want[key])
+				}
+				delete(want, key)
+			}
+			for k := range want {
+				t.Errorf("no stage verdict for %s", k)
+			}
+			broken := map[string]bool{}
+			for _, h := range tc.broken {
+				broken[h] = true
+			}
+			for _, h := range r.Hops {
+				if got := h.Verdict == "broken"; got != broken[h.From+"->"+h.To] {
+					t.Errorf("hop %s->%s verdict = %s", h.From, h.To, h.Verdict)
+				}
+			}
+			for _, code := range tc.warnings {
+				if !strings.Contains(stdout, `"code": "`+code+`"`) {
+					t.Errorf("no %s warning", code)
+				}
+			}
+		})
+	}
+	for f := range shipped {
+		t.Errorf("shipped scenario %s has no asserted verdict", f)
+	}
+}
+
+// TestCheckJSONContract checks the stable fields of check --format json on
+// every shipped scenario: every skip and broken finding has a path and a
+// packet with source, destination, protocol and port.
+func TestCheckJSONContract(t *testing.T) {
+	for _, file := range shippedScenarios(t) {
+		stdout, _, _ := run(t, "check", "--format", "json", file)
+		var r map[string]any
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatalf("%s: invalid JSON: %v", file, err)
+		}
+		for _, key := range []string{"scenario", "verdict", "findings", "stats"} {
+			if _, ok := r[key]; !ok {
+				t.Errorf("%s: missing top-level field %q", file, key)
+			}
+		}
+		if v := r["verdict"]; v != "holds" && v != "violated" {
+			t.Errorf("%s: verdict = %v, want holds or violated", file, v)
+		}
+		stats, _ := r["stats"].(map[string]any)
+		for _, key := range []string{"packet_classes", "paths"} {
+			if _, ok := stats[key]; !ok {
+				t.Errorf("%s: stats lacks %q", file, key)
+			}
+		}
+		findings, _ := r["findings"].([]any)
+		for i, f := range findings {
+			f := f.(map[string]any)
+			for _, key := range []string{"kind", "path", "packet", "message"} {
+				if _, ok := f[key]; !ok {
+					t.Errorf("%s: finding %d lacks %q", file, i, key)
+				}
+			}
+			if f["kind"] == "warning" {
+				continue
+			}
+			for _, key := range []string{"tier"} {
+				if _, ok := f[key]; !ok {
+					t.Errorf("%s: finding %d lacks %q", file, i, key)
+				}
+			}
+			if path, _ := f["path"].([]any); len(path) < 2 {
+				t.Errorf("%s: finding %d has path %v, want at least two nodes", file, i, f["path"])
+			}
+			pkt, _ := f["packet"].(map[string]any)
+			for _, key := range []string{"src", "dst", "protocol", "port"} {
+				if _, ok := pkt[key]; !ok {
+					t.Errorf("%s: finding %d packet lacks %q", file, i, key)
+				}
+			}
+			if f["kind"] == "skip" {
+				for _, key := range []string{"attacker", "skipped"} {
+					if _, ok := f[key]; !ok {
+						t.Errorf("%s: skip finding %d lacks %q", file, i, key)
+					}
+				}
+			}
+		}
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,66 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// explainSkip returns sentences that say why a skip path exists, naming the
+// AWS behavior behind each hop that a reviewer might not expect.
+func (n *Network) explainSkip(a *model.Attacker, path []*flowState, hops []Hop) []string {
+	var out []string
+	add := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+
+	for i, h := range hops {
+		to := path[i+1]
+		if h.To == DistributionNode(a.Name) {
+			add("Any AWS account can create a CloudFront distribution whose origin is your public endpoint; it sends from the same origin-facing pool as your own distribution.")
+			continue
+		}
+		for _, st := range h.Steps {
+			if !st.Allowed || st.Filter != FilterIngress {
+				continue
+			}
+			r := st.rule
+			if r == nil {
+				continue
+			}
+			switch r.Peer.Kind {
+			case model.PeerPrefixList:
+				if r.Peer.PrefixList.SharedPool {
+					add(fmt.Sprintf("Prefix list %s is %s, a pool shared by every customer of the service, so %s admits other accounts' traffic too; only a secret header checked by an ALB listener rule, or a CloudFront VPC origin, tells your distribution apart.",
+						r.Peer.PrefixList.Name, r.Peer.PrefixList.AWSManaged, r.Path))
+				}
+			case model.PeerCIDR:
+				switch {
+				case a.Kind == model.AttackerCompromised && r.addrs.Contains(h.Packet.Src):
+					add(fmt.Sprintf("Rule %s admits %s, which contains the address of %s; a security-group reference to the tier before would admit only that tier.",
+						r.Path, r.Peer.CIDR, a.Tier.Name))
+				case h.Packet.Src.IsValid() && PublicIPv4.Contains(h.Packet.Src) && !n.pools.Contains(h.Packet.Src):
+					add(fmt.Sprintf("Rule %s admits the public range %s; an internet attacker may send from any public address, including this one.",
+						r.Path, r.Peer.CIDR))
+				}
+			}
+		}
+		if to.tier != nil && to.tier.Kind == model.KindNLB && hasForwardTo(path, i+1) {
+			add(fmt.Sprintf("Network Load Balancer %s forwards at layer 4: it cannot check an HTTP header, so a secret header does not protect what is behind it.", to.tier.Name))
+		}
+		for _, hd := range h.Packet.Headers {
+			// Only a distribution of the scenario adds a secret value on its
+			// own, so a secret the attacker sends is one it knows.
+			if hd.Secret && (h.From == a.Name || h.From == DistributionNode(a.Name)) {
+				add(fmt.Sprintf("The attacker knows the secret value of %s, so the header check passes.", hd.Name))
+			}
+		}
+	}
+	return out
+}
+
+// hasForwardTo reports whether the path goes on past position i.
+func hasForwardTo(path []*flowState, i int) bool { return i+1 < len(path) }
