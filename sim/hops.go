@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/sgchain/sgchain/model"
 )
@@ -23,6 +24,7 @@ type intendedInput struct {
 // compute tier opens. A hop holds when some intended packet passes it.
 func (n *Network) checkHops() []HopVerdict {
 	var out []HopVerdict
+	inputs := n.forwardedInputs()
 	for _, t := range n.ordered {
 		switch t.Kind {
 		case model.KindCloudFront:
@@ -33,7 +35,7 @@ func (n *Network) checkHops() []HopVerdict {
 			}
 		case model.KindALB, model.KindNLB:
 			var arrivals []arrival
-			for _, in := range n.intendedInputs(t) {
+			for _, in := range n.intendedInputs(t, inputs[t]) {
 				arrivals = append(arrivals, n.deliver(in.from, t, in.pkt))
 			}
 			for _, tg := range targetTiers(t) {
@@ -95,35 +97,39 @@ func (n *Network) proxyHop(from *tierInfo, to *model.Tier, arrivals []arrival) H
 	return v
 }
 
-// intendedInputs returns the packets a load balancer receives in the
-// intended flow: what the distributions and load balancers that name it as
-// origin or target send, or a client's request on each listener when nothing
-// does.
-func (n *Network) intendedInputs(t *tierInfo) []intendedInput {
-	var out []intendedInput
+// forwardedInputs returns, for every tier, the packets that distributions
+// and Network Load Balancers send it in the intended flow.
+func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
+	out := map[*tierInfo][]intendedInput{}
 	for _, u := range n.ordered {
 		switch u.Kind {
 		case model.KindCloudFront:
 			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443}
 			for _, f := range n.cloudFrontForwards(u, viewer) {
-				if f.to == t {
-					out = append(out, intendedInput{from: f.from, pkt: f.pkt})
-				}
+				out[f.to] = append(out[f.to], intendedInput{from: f.from, pkt: f.pkt})
 			}
 		case model.KindNLB:
 			for _, l := range u.Listeners {
 				for _, tg := range l.Default.Forward {
-					if tg.Tier == t.Tier {
-						p := Packet{Src: legitimateClient, Dst: t.PrivateIP, Protocol: model.TCP, Port: tg.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
-						if !tg.PreserveClientIP {
-							p.Src = u.PrivateIP
-						}
-						out = append(out, intendedInput{from: sender{name: u.Name, tier: u, autoTracked: true}, pkt: p})
+					t := n.tiers[tg.Tier.Name]
+					p := Packet{Src: legitimateClient, Dst: t.PrivateIP, Protocol: model.TCP, Port: tg.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
+					if !tg.PreserveClientIP {
+						p.Src = u.PrivateIP
 					}
+					out[t] = append(out[t], intendedInput{from: sender{name: u.Name, tier: u, autoTracked: true}, pkt: p})
 				}
 			}
 		}
 	}
+	return out
+}
+
+// intendedInputs returns the packets a load balancer receives in the
+// intended flow: what the distributions and load balancers that name it as
+// origin or target send, or a client's request on each listener when nothing
+// does.
+func (n *Network) intendedInputs(t *tierInfo, forwarded []intendedInput) []intendedInput {
+	out := forwarded
 	if len(out) > 0 {
 		return out
 	}
@@ -134,7 +140,7 @@ func (n *Network) intendedInputs(t *tierInfo) []intendedInput {
 	}
 	for _, l := range t.Listeners {
 		proto := model.TCP
-		if l.Protocol == "udp" || l.Protocol == "UDP" {
+		if strings.EqualFold(l.Protocol, "udp") {
 			proto = model.UDP
 		}
 		p := Packet{Src: src, Dst: dst, Protocol: proto, Port: l.Port}

@@ -18,6 +18,7 @@ type Network struct {
 	// cloudFrontPool is the origin-facing pool CloudFront proxies send from.
 	cloudFrontPool AddrSet
 	secrets        []secretHeader
+	witnessCache   map[string][]string
 }
 
 // tierInfo is a tier with the data the simulator looks up on every packet.
@@ -43,7 +44,7 @@ type secretHeader struct {
 
 // Compile prepares s for simulation. s must have loaded without errors.
 func Compile(s *model.Scenario) *Network {
-	n := &Network{Scenario: s, tiers: make(map[string]*tierInfo)}
+	n := &Network{Scenario: s, tiers: make(map[string]*tierInfo), witnessCache: make(map[string][]string)}
 
 	for _, pl := range s.PrefixLists {
 		if pl.SharedPool {

@@ -275,7 +275,7 @@ func (n *Network) headerClasses(e *entry) ([][]Header, error) {
 				forbidden = append(forbidden, strings.ToLower(s.value))
 			}
 		}
-		values, err := headerWitnesses(hs.patterns, forbidden)
+		values, err := n.witnesses(hs.patterns, forbidden)
 		if err != nil {
 			return nil, err
 		}
@@ -297,4 +297,20 @@ func (n *Network) isSecret(name, v string) bool {
 	return slices.ContainsFunc(n.secrets, func(s secretHeader) bool {
 		return s.name == strings.ToLower(name) && strings.EqualFold(s.value, v)
 	})
+}
+
+// witnesses returns headerWitnesses(patterns, forbidden), computed once per
+// distinct pair of lists: large scenarios repeat the same header checks on
+// many load balancers.
+func (n *Network) witnesses(patterns, forbidden []string) ([]string, error) {
+	key := strings.Join(patterns, "\x00") + "\x01" + strings.Join(forbidden, "\x00")
+	if w, ok := n.witnessCache[key]; ok {
+		return w, nil
+	}
+	w, err := headerWitnesses(patterns, forbidden)
+	if err != nil {
+		return nil, err
+	}
+	n.witnessCache[key] = w
+	return w, nil
 }
