@@ -13,17 +13,21 @@ const (
 	firstAssigned = 10
 )
 
-// publicPool is the block representative public addresses come from, the
-// documentation range TEST-NET-2 (RFC 5737).
-var publicPool = netip.MustParsePrefix("198.51.100.0/24")
+// publicPools are the blocks representative public addresses come from, in
+// order: the documentation range TEST-NET-2 (RFC 5737), then, for scenarios
+// with more than 245 public tiers, the benchmarking range 198.18.0.0/15
+// (RFC 2544). Neither is routed on the internet, so no scenario rule for a
+// real public range matches them by accident.
+var publicPools = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("198.18.0.0/15")}
 
 // assignAddresses checks the private addresses the scenario sets and gives
 // every other tier with a subnet the next free address of its first subnet,
 // counting from the network address + 10, in the order the tiers appear in
 // the file. Tiers with public addresses get them from 198.51.100.10 upwards
-// in the same order. A CloudFront tier gets no address.
+// in the same order, then from 198.18.0.10. A CloudFront tier gets no
+// address.
 func (d *decoder) assignAddresses() {
-	taken := map[netip.Addr]*Tier{}
+	inUse := map[netip.Addr]*Tier{}
 	for _, t := range d.s.Tiers {
 		v, ok := d.privateIPs[t]
 		if !ok {
@@ -33,11 +37,11 @@ func (d *decoder) assignAddresses() {
 			t.PrivateIP = netip.Addr{}
 			continue
 		}
-		if other, dup := taken[t.PrivateIP]; dup {
+		if other, dup := inUse[t.PrivateIP]; dup {
 			d.errorf(v.at, v.path, "Duplicate value", "Address %s is already the private_ip of tier %s. Give each tier its own address.", t.PrivateIP, other.Name)
 			continue
 		}
-		taken[t.PrivateIP] = t
+		inUse[t.PrivateIP] = t
 	}
 
 	next := map[*Subnet]netip.Addr{}
@@ -56,7 +60,7 @@ func (d *decoder) assignAddresses() {
 		if !ok {
 			a = nth(sub.CIDR, firstAssigned)
 		}
-		for taken[a] != nil {
+		for inUse[a] != nil {
 			a = a.Next()
 		}
 		if !a.IsValid() || !sub.CIDR.Contains(a) || a == lastAddr(sub.CIDR) {
@@ -64,18 +68,23 @@ func (d *decoder) assignAddresses() {
 			continue
 		}
 		t.PrivateIP = a
-		taken[a] = t
+		inUse[a] = t
 		next[sub] = a.Next()
 	}
 
-	public := nth(publicPool, firstAssigned)
+	pool := 0
+	public := nth(publicPools[pool], firstAssigned)
 	for _, t := range d.s.Tiers {
 		if !t.PublicIP || t.Kind == KindCloudFront {
 			continue
 		}
-		if public == lastAddr(publicPool) {
-			d.errorAt(t.Pos, t.Path, "Address pool exhausted", "The scenario has more public tiers than the representative public addresses %s to %s can cover. Reduce the number of tiers with public addresses.",
-				nth(publicPool, firstAssigned), lastAddr(publicPool).Prev())
+		if public == lastAddr(publicPools[pool]) && pool+1 < len(publicPools) {
+			pool++
+			public = nth(publicPools[pool], firstAssigned)
+		}
+		if public == lastAddr(publicPools[pool]) {
+			d.errorAt(t.Pos, t.Path, "Address pool exhausted", "The scenario has more public tiers than the %d representative public addresses the model can assign. Reduce the number of tiers with public addresses.",
+				publicAddressCount())
 			continue
 		}
 		t.PublicAddr = public
@@ -100,4 +109,14 @@ func (d *decoder) checkPrivateIP(t *Tier, v value) bool {
 		return false
 	}
 	return true
+}
+
+// publicAddressCount returns how many representative public addresses the
+// pools hold.
+func publicAddressCount() int {
+	total := 0
+	for _, p := range publicPools {
+		total += 1<<(32-p.Bits()) - firstAssigned - 1
+	}
+	return total
 }

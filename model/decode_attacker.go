@@ -51,7 +51,7 @@ func (d *decoder) decodeAttacker(a *Attacker, v value) {
 		d.allow(o, all, nil)
 		return
 	}
-	o.what = "an attacker of kind " + string(a.Kind)
+	o.label = "an attacker of kind " + string(a.Kind)
 	d.allow(o, attackerKeys[a.Kind], func(key string) string {
 		var kinds []string
 		for _, k := range attackerKinds {
@@ -99,25 +99,10 @@ func (d *decoder) decodeKnownSecrets(a *Attacker, v value) {
 	if !ok {
 		return
 	}
-	secret, public := map[string]bool{}, map[string]bool{}
-	var secretNames []string
-	for _, t := range d.s.Tiers {
-		if t.CloudFront == nil {
-			continue
-		}
-		for _, origin := range t.CloudFront.Origins {
-			for _, h := range origin.CustomHeaders {
-				key := strings.ToLower(h.Name)
-				switch {
-				case h.Secret && !secret[key]:
-					secret[key] = true
-					secretNames = append(secretNames, h.Name)
-				case !h.Secret:
-					public[key] = true
-				}
-			}
-		}
+	if d.secrets == nil {
+		d.secrets = collectSecretHeaders(d.s.Tiers)
 	}
+	secret, public, secretNames := d.secrets.secret, d.secrets.public, d.secrets.names
 
 	for _, item := range items {
 		name, ok := d.str(item, "a custom header name")
@@ -143,4 +128,34 @@ func (d *decoder) decodeKnownSecrets(a *Attacker, v value) {
 			d.errorf(item.at, item.path, "Unknown reference", "%s", detail)
 		}
 	}
+}
+
+// secretHeaders holds the custom header names of all origins, lower-cased,
+// by whether some origin marks them secret.
+type secretHeaders struct {
+	secret, public map[string]bool
+	// names are the secret header names as first written.
+	names []string
+}
+
+func collectSecretHeaders(tiers []*Tier) *secretHeaders {
+	h := &secretHeaders{secret: map[string]bool{}, public: map[string]bool{}}
+	for _, t := range tiers {
+		if t.CloudFront == nil {
+			continue
+		}
+		for _, origin := range t.CloudFront.Origins {
+			for _, header := range origin.CustomHeaders {
+				key := strings.ToLower(header.Name)
+				switch {
+				case header.Secret && !h.secret[key]:
+					h.secret[key] = true
+					h.names = append(h.names, header.Name)
+				case !header.Secret:
+					h.public[key] = true
+				}
+			}
+		}
+	}
+	return h
 }

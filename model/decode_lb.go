@@ -191,9 +191,9 @@ func (d *decoder) decodeCondition(v value) (*Condition, string) {
 
 // decodeHeaderMatch decodes {name, values}. maxValues is the most values
 // the match takes, or 0 for no limit.
-func (d *decoder) decodeHeaderMatch(v value, what string, maxValues int) *HeaderMatch {
+func (d *decoder) decodeHeaderMatch(v value, label string, maxValues int) *HeaderMatch {
 	h := &HeaderMatch{}
-	o := d.object(v, what, headerMatchKeys, nil)
+	o := d.object(v, label, headerMatchKeys, nil)
 	if nv, ok := d.require(o, "name", "name: X-Origin-Verify"); ok {
 		h.Name, _ = d.headerName(nv)
 	}
@@ -209,7 +209,7 @@ func (d *decoder) decodeHeaderMatch(v value, what string, maxValues int) *Header
 	case len(items) == 0:
 		d.errorf(vv.at, vv.path, "Invalid value", "The list of values is empty. List at least one value to match.")
 	case maxValues > 0 && len(items) > maxValues:
-		d.errorf(vv.at, vv.path, "Invalid value", "The list has %d values, but %s takes at most %d. Split it into several rules.", len(items), what, maxValues)
+		d.errorf(vv.at, vv.path, "Invalid value", "The list has %d values, but %s takes at most %d. Split it into several rules.", len(items), label, maxValues)
 	}
 	for _, item := range items {
 		if s, ok := d.str(item, "a header value as a string"); ok {

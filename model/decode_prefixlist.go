@@ -26,7 +26,7 @@ func (d *decoder) decodePrefixLists(v value) {
 func (d *decoder) decodePrefixList(pl *PrefixList, v value) {
 	o := d.mapping(v, "a prefix list")
 	if o.has("aws_managed") {
-		o.what = "an AWS-managed prefix list"
+		o.label = "an AWS-managed prefix list"
 		d.allow(o, managedListKeys, func(key string) string {
 			if key == "max_entries" {
 				return "AWS sets the size of an AWS-managed list, so max_entries applies only to customer-managed lists. Remove it."
@@ -36,7 +36,7 @@ func (d *decoder) decodePrefixList(pl *PrefixList, v value) {
 		d.decodeManagedList(pl, o)
 		return
 	}
-	o.what = "a customer-managed prefix list"
+	o.label = "a customer-managed prefix list"
 	d.allow(o, customerListKeys, nil)
 	d.decodeCustomerList(pl, o)
 }

@@ -26,13 +26,13 @@ const (
 // ingress or egress list.
 func (d *decoder) decodeRule(sg *SecurityGroup, dir Direction, i int, v value) *Rule {
 	r := &Rule{Group: sg, Direction: dir, Index: i, Path: v.path, Pos: d.pos(v.at)}
-	what, keys, peerKey := "an ingress rule", ingressRuleKeys, "from"
+	label, keys, peerKey := "an ingress rule", ingressRuleKeys, "from"
 	wrongKey, wrongDetail := "to", "An ingress rule names the source of the traffic with from, and to belongs to egress rules."
 	if dir == Egress {
-		what, keys, peerKey = "an egress rule", egressRuleKeys, "to"
+		label, keys, peerKey = "an egress rule", egressRuleKeys, "to"
 		wrongKey, wrongDetail = "from", "An egress rule names the destination of the traffic with to, and from belongs to ingress rules."
 	}
-	o := d.object(v, what, keys, func(key string) string {
+	o := d.object(v, label, keys, func(key string) string {
 		if key == wrongKey {
 			return wrongDetail
 		}
@@ -51,7 +51,7 @@ func (d *decoder) decodeRule(sg *SecurityGroup, dir Direction, i int, v value) *
 	if peer, ok := o.get(peerKey); ok {
 		d.decodePeer(r, peer)
 	} else if o.ok {
-		d.missing(o, peerKey, fmt.Sprintf("%s requires %q, which is missing. Add the peer, for example %s: {cidr: 10.0.0.0/16}.", capitalize(what), peerKey, peerKey))
+		d.missing(o, peerKey, fmt.Sprintf("%s requires %q, which is missing. Add the peer, for example %s: {cidr: 10.0.0.0/16}.", capitalize(label), peerKey, peerKey))
 	}
 
 	if dv, ok := o.get("description"); ok {
@@ -107,23 +107,24 @@ func (d *decoder) protocol(v value) (Protocol, bool) {
 	if p, ok := protocolNames[strings.ToLower(s)]; ok {
 		return p, true
 	}
-	if num, problem := parseInt(s); problem == "" || n.ShortTag() == "!!int" {
-		if problem != "" {
-			d.errorf(v.at, v.path, "Invalid protocol", "%s Use %s.", problem, expected)
-			return 0, false
+
+	num, problem := parseInt(s)
+	switch {
+	case problem != "" && n.ShortTag() == "!!int":
+		d.errorf(v.at, v.path, "Invalid protocol", "%s Use %s.", problem, expected)
+		return 0, false
+	case problem != "":
+		detail := fmt.Sprintf("%q is not a protocol.", s)
+		if sug := suggest(s, []string{"tcp", "udp", "icmp", "icmpv6", "all"}); sug != "" {
+			detail += fmt.Sprintf(" Did you mean %q?", sug)
 		}
-		if num < -1 || num > maxProtocol {
-			d.errorf(v.at, v.path, "Invalid protocol", "Protocol number %d is out of range. Use %s.", num, expected)
-			return 0, false
-		}
-		return Protocol(num), true
+		d.errorf(v.at, v.path, "Invalid protocol", "%s Use %s.", detail, expected)
+		return 0, false
+	case num < -1 || num > maxProtocol:
+		d.errorf(v.at, v.path, "Invalid protocol", "Protocol number %d is out of range. Use %s.", num, expected)
+		return 0, false
 	}
-	detail := fmt.Sprintf("%q is not a protocol.", s)
-	if sug := suggest(s, []string{"tcp", "udp", "icmp", "icmpv6", "all"}); sug != "" {
-		detail += fmt.Sprintf(" Did you mean %q?", sug)
-	}
-	d.errorf(v.at, v.path, "Invalid protocol", "%s Use %s.", detail, expected)
-	return 0, false
+	return Protocol(num), true
 }
 
 // portRange decodes ports: a port, a range "N-M" or all.

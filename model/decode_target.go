@@ -5,11 +5,11 @@ package model
 func (d *decoder) decodeTarget(lb *Tier, l *Listener, v value) *Target {
 	tg := &Target{Path: v.path, Pos: d.pos(v.at)}
 	isNLB := lb.Kind == KindNLB
-	keys, what := albTargetKeys, "an ALB target group"
+	keys, label := albTargetKeys, "an ALB target group"
 	if isNLB {
-		keys, what = nlbTargetKeys, "an NLB target group"
+		keys, label = nlbTargetKeys, "an NLB target group"
 	}
-	o := d.object(v, what, keys, func(key string) string {
+	o := d.object(v, label, keys, func(key string) string {
 		if key == "preserve_client_ip" {
 			return "Client IP preservation is a setting of NLB target groups. An ALB always connects to targets from its own address."
 		}
@@ -117,7 +117,7 @@ func (d *decoder) checkALBTargetProtocol(tg *Target, l *Listener, at value) {
 //   - UDP and TCP_UDP target groups, instance or ip, always do, and the
 //     setting cannot be turned off.
 //
-// An ALB registered behind an NLB sees the client address as well.
+// An ALB registered behind an NLB receives the client address as well.
 func (d *decoder) decodePreserveClientIP(tg *Target, l *Listener, o *object) {
 	udp := l.Protocol == "UDP" || l.Protocol == "TCP_UDP"
 	switch tg.TargetType {

@@ -87,7 +87,7 @@ func (d *decoder) decodeTier(t *Tier, o *object) {
 		d.allow(o, allTierKeys(), nil)
 		return
 	}
-	o.what = "a tier of kind " + string(t.Kind)
+	o.label = "a tier of kind " + string(t.Kind)
 	d.allow(o, tierKeys[t.Kind], func(key string) string {
 		if kinds := kindsTaking(key); len(kinds) > 0 {
 			return fmt.Sprintf("Only tiers of kind %s take it.", orList(kinds, "and"))

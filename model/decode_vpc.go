@@ -2,6 +2,7 @@ package model
 
 import (
 	"net/netip"
+	"slices"
 )
 
 var (
@@ -74,16 +75,37 @@ type placedBlock struct {
 	value  value
 }
 
-// checkOverlaps reports each block that overlaps an earlier one of the same
-// VPC, naming both.
+// checkOverlaps reports each block that overlaps another block of the same
+// VPC, at the one that comes later in the file and naming the other. Two
+// CIDR blocks overlap only when one contains the other, so after sorting by
+// address a block overlaps an earlier one exactly when it starts before the
+// furthest end seen so far.
 func (d *decoder) checkOverlaps(vpc *VPC, blocks []placedBlock) {
-	for i, b := range blocks {
-		for _, a := range blocks[:i] {
-			if a.block.Overlaps(b.block) {
-				d.errorf(b.value.at, b.value.path, "Overlapping subnets", "Subnet %s (%s) overlaps subnet %s (%s, line %d) in VPC %s. Subnets of one VPC must not overlap, so give one of them another block.",
-					b.subnet.Name, b.block, a.subnet.Name, a.block, a.value.at.Line, vpc.Name)
-				break
+	order := make([]int, len(blocks))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		pa, pb := blocks[a].block, blocks[b].block
+		if c := pa.Addr().Compare(pb.Addr()); c != 0 {
+			return c
+		}
+		return pa.Bits() - pb.Bits()
+	})
+
+	widest := -1 // index of the block with the furthest end so far
+	for _, i := range order {
+		b := blocks[i]
+		if widest >= 0 && blocks[widest].block.Overlaps(b.block) {
+			first, second := blocks[widest], b
+			if i < widest {
+				first, second = b, blocks[widest]
 			}
+			d.errorf(second.value.at, second.value.path, "Overlapping subnets", "Subnet %s (%s) overlaps subnet %s (%s, line %d) in VPC %s. Subnets of one VPC must not overlap, so give one of them another block.",
+				second.subnet.Name, second.block, first.subnet.Name, first.block, first.value.at.Line, vpc.Name)
+		}
+		if widest < 0 || lastAddr(blocks[widest].block).Less(lastAddr(b.block)) {
+			widest = i
 		}
 	}
 }

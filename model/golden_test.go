@@ -28,10 +28,10 @@ func TestGoldenInvalid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			shown := "testdata/invalid/" + filepath.Base(file)
-			_, ds := Parse(shown, data)
+			displayName := "testdata/invalid/" + filepath.Base(file)
+			_, ds := Parse(displayName, data)
 			if !ds.HasErrors() {
-				t.Errorf("%s loads without errors", shown)
+				t.Errorf("%s loads without errors", displayName)
 			}
 			got := render(ds) + "\n"
 
@@ -47,7 +47,7 @@ func TestGoldenInvalid(t *testing.T) {
 				t.Fatalf("%v (run go test ./model -run TestGoldenInvalid -update to create it)", err)
 			}
 			if got != string(want) {
-				t.Errorf("diagnostics for %s differ from %s.\ngot:\n%s\nwant:\n%s", shown, golden, got, want)
+				t.Errorf("diagnostics for %s differ from %s.\ngot:\n%s\nwant:\n%s", displayName, golden, got, want)
 			}
 		})
 	}

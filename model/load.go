@@ -66,8 +66,9 @@ func Load(path string) (*Scenario, Diagnostics) {
 }
 
 // Parse decodes a scenario from data. file names the source in diagnostic
-// positions. Parse never panics: every problem in data becomes a diagnostic,
-// and all of them are reported at once, sorted by position.
+// positions. Parse never panics. Every problem in data becomes a diagnostic,
+// and all of them are reported at once, sorted by position, up to
+// MaxDiagnostics.
 //
 // The returned scenario is never nil. When the diagnostics contain errors it
 // may be incomplete, and callers should not use it.
@@ -113,19 +114,19 @@ func (d *decoder) checkEncoding(data []byte) bool {
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
-		at := &yaml.Node{Line: line, Column: col}
+		at := func() *yaml.Node { return &yaml.Node{Line: line, Column: col} }
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			d.errorf(at, "", "Invalid encoding", "Byte 0x%02X at offset %d is not valid UTF-8. Save the scenario as UTF-8 text.", data[i], i)
+			d.errorf(at(), "", "Invalid encoding", "Byte 0x%02X at offset %d is not valid UTF-8. Save the scenario as UTF-8 text.", data[i], i)
 			return false
 		case r == 0:
-			d.errorf(at, "", "Invalid character", "The file contains a NUL byte at offset %d, so it is binary data rather than a YAML scenario.", i)
+			d.errorf(at(), "", "Invalid character", "The file contains a NUL byte at offset %d, so it is binary data rather than a YAML scenario.", i)
 			return false
 		case r == '\n':
 			line, col = line+1, 0
 		case r == '\t', r == '\r', r == 0x85, r == 0xFEFF:
 		case r < 0x20, r >= 0x7F && r < 0xA0, r == 0xFFFE, r == 0xFFFF:
-			d.errorf(at, "", "Invalid character", "The file contains the control character %U at offset %d, which YAML does not allow. Remove it.", r, i)
+			d.errorf(at(), "", "Invalid character", "The file contains the control character %U at offset %d, which YAML does not allow. Remove it.", r, i)
 			return false
 		}
 		i += size

@@ -14,8 +14,8 @@ type managedList struct {
 	// name is the list's AWS name, with REGION where a Region name goes.
 	name   string
 	family Family
-	// weight is what one rule referencing the list counts against the
-	// rules-per-security-group quota.
+	// weight is the number of rules that one rule referencing the list
+	// counts as against the rules-per-security-group quota.
 	weight  int
 	standIn netip.Prefix
 	// sharedPool reports whether every customer of the AWS service sends

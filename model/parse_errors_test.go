@@ -365,6 +365,9 @@ func TestParseInputErrors(t *testing.T) {
 		{"control character", "name: x\x07\n", "Invalid character", 1, 8},
 		{"UTF-16", "\xff\xfen\x00a\x00", "Invalid encoding", 1, 1},
 		{"escaped control character", "name: \"a\\x01b\"\n", "Invalid value", 1, 7},
+		// Found by FuzzParse: at the end of the input the YAML library reports
+		// the line after the last one.
+		{"unclosed flow mapping at end of input", " !000000000000000000 {", "Invalid YAML", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

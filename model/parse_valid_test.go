@@ -574,10 +574,10 @@ chain: [nlb, ecs]
 
 // TestPreserveClientIPDefaults checks the NLB client IP preservation
 // defaults that AWS documents in "Edit target group attributes for your
-// Network Load Balancer": instance targets preserve the client IP; ip
-// targets with TCP or TLS do not by default; UDP and TCP_UDP target groups
-// always do, for ip and instance targets alike. An ALB registered behind an
-// NLB sees the client address as well.
+// Network Load Balancer". Instance targets preserve the client IP. IP targets
+// with TCP or TLS do not by default. UDP and TCP_UDP target groups always do,
+// for ip and instance targets alike. An ALB registered behind an NLB receives
+// the client address as well.
 func TestPreserveClientIPDefaults(t *testing.T) {
 	tests := []struct {
 		protocol, tier, extra string

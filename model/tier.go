@@ -74,7 +74,8 @@ type WAF struct {
 	Name string
 	// DefaultAction is applied when no rule terminates: "allow" or "block".
 	DefaultAction string
-	Rules         []*WAFRule
+	// Rules are in ascending priority order, the order WAF evaluates them.
+	Rules []*WAFRule
 	// ManagedRuleGroups are names of AWS managed rule groups. They inspect
 	// request content that the packet model does not represent, so the
 	// simulator lists them but lets a well-formed request through them.

@@ -11,8 +11,10 @@ import (
 const maxListedNames = 12
 
 // lookup decodes a reference by name to a definition in defined. An unknown
-// name is reported with the closest defined name and a list of them; names
-// returns the defined names in file order and is only called then.
+// name is reported with the closest defined name and a list of them. names
+// returns the defined names in file order. It is called once per noun, when
+// the first unknown name is reported, because every section is complete
+// before anything refers to it.
 func lookup[T any](d *decoder, v value, noun string, defined map[string]T, names func() []string) (T, bool) {
 	var zero T
 	name, ok := d.str(v, "the name of "+article(noun))
@@ -22,8 +24,15 @@ func lookup[T any](d *decoder, v value, noun string, defined map[string]T, names
 	if def, ok := defined[name]; ok {
 		return def, true
 	}
+	if d.full() {
+		return zero, false
+	}
 
-	all := names()
+	all, cached := d.names[noun]
+	if !cached {
+		all = names()
+		d.names[noun] = all
+	}
 	detail := fmt.Sprintf("No %s named %q is defined.", noun, name)
 	if s := suggest(name, all); s != "" {
 		detail += fmt.Sprintf(" Did you mean %q?", s)

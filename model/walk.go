@@ -30,7 +30,17 @@ type decoder struct {
 
 	// deferred holds checks that need the whole scenario decoded first.
 	deferred []func()
+
+	// names caches the defined names per noun for "Unknown reference"
+	// details, and secrets the secret custom headers for knows_secrets.
+	names   map[string][]string
+	secrets *secretHeaders
 }
+
+// MaxDiagnostics is the most diagnostics Parse returns. A scenario with more
+// problems than that is not a draft to fix one problem at a time, and the
+// bound keeps hostile input from using memory without limit.
+const MaxDiagnostics = 1000
 
 func newDecoder(file string) *decoder {
 	return &decoder{
@@ -43,6 +53,7 @@ func newDecoder(file string) *decoder {
 		groups:      map[string]*SecurityGroup{},
 		tiers:       map[string]*Tier{},
 		privateIPs:  map[*Tier]value{},
+		names:       map[string][]string{},
 	}
 }
 
@@ -55,7 +66,7 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 }
 
 func (d *decoder) add(sev Severity, at *yaml.Node, path, summary, detail string) {
-	d.diags = append(d.diags, Diagnostic{
+	d.append(Diagnostic{
 		Severity: sev,
 		Summary:  summary,
 		Detail:   detail,
@@ -64,6 +75,26 @@ func (d *decoder) add(sev Severity, at *yaml.Node, path, summary, detail string)
 	})
 }
 
+// append records diag unless MaxDiagnostics are recorded already. The one
+// after the last gets replaced by a note that more were dropped.
+func (d *decoder) append(diag Diagnostic) {
+	switch {
+	case len(d.diags) < MaxDiagnostics:
+		d.diags = append(d.diags, diag)
+	case len(d.diags) == MaxDiagnostics:
+		d.diags = append(d.diags, Diagnostic{
+			Severity: Error,
+			Summary:  "Too many problems",
+			Detail:   fmt.Sprintf("The scenario has more than %d problems, and the rest are not shown. Fix these first.", MaxDiagnostics),
+			Pos:      Pos{File: d.file, Line: 1, Column: 1},
+		})
+	}
+}
+
+// full reports whether no more diagnostics are recorded, so that costly
+// details can be skipped.
+func (d *decoder) full() bool { return len(d.diags) > MaxDiagnostics }
+
 // errorf records an error about the node at, whose key path is path.
 func (d *decoder) errorf(at *yaml.Node, path, summary, format string, args ...any) {
 	d.add(Error, at, path, summary, fmt.Sprintf(format, args...))
@@ -71,7 +102,7 @@ func (d *decoder) errorf(at *yaml.Node, path, summary, format string, args ...an
 
 // errorAt records an error at a position known without its node.
 func (d *decoder) errorAt(pos Pos, path, summary, format string, args ...any) {
-	d.diags = append(d.diags, Diagnostic{
+	d.append(Diagnostic{
 		Severity: Error,
 		Summary:  summary,
 		Detail:   fmt.Sprintf(format, args...),
@@ -120,10 +151,6 @@ func join(path, key string) string {
 // index appends a list index to a key path.
 func index(path string, i int) string {
 	return fmt.Sprintf("%s[%d]", path, i)
-}
-
-func (v value) isNull() bool {
-	return v.node.Kind == yaml.ScalarNode && v.node.ShortTag() == "!!null"
 }
 
 // describe names the type of n for "got ..." in a detail, with the value
@@ -267,8 +294,8 @@ func (d *decoder) mergeEntries(m value, path string) []field {
 
 // object is a decoded mapping whose keys were checked against a schema.
 type object struct {
-	v    value
-	what string // the mapping's noun with an article, such as "a VPC"
+	v     value
+	label string // the mapping's noun with an article for messages, such as "a VPC"
 	// ok reports whether v is a mapping. Lookups on a failed object find
 	// nothing and report nothing, because its type error was reported.
 	ok     bool
@@ -277,11 +304,11 @@ type object struct {
 }
 
 // mapping returns the pairs of the mapping v without checking its keys, or
-// reports a wrong type. what names the mapping, such as "a VPC".
-func (d *decoder) mapping(v value, what string) *object {
-	o := &object{v: v, what: what, fields: map[string]field{}}
+// reports a wrong type. label names the mapping in messages, such as "a VPC".
+func (d *decoder) mapping(v value, label string) *object {
+	o := &object{v: v, label: label, fields: map[string]field{}}
 	if v.node.Kind != yaml.MappingNode {
-		d.wrongType(v, what+" as a mapping")
+		d.wrongType(v, label+" as a mapping")
 		return o
 	}
 	o.ok = true
@@ -293,8 +320,8 @@ func (d *decoder) mapping(v value, what string) *object {
 }
 
 // allow reports and drops every key of o that is not in keys. For a key that
-// fits another context, elsewhere returns a sentence saying where it belongs,
-// and "" otherwise; elsewhere may be nil.
+// fits another context, elsewhere returns a sentence that names where the key
+// belongs, or "" for a key that fits nowhere. elsewhere may be nil.
 func (d *decoder) allow(o *object, keys []string, elsewhere func(key string) string) {
 	kept := o.order[:0]
 	for _, f := range o.order {
@@ -303,7 +330,7 @@ func (d *decoder) allow(o *object, keys []string, elsewhere func(key string) str
 			continue
 		}
 		delete(o.fields, f.name)
-		detail := fmt.Sprintf("%q is not a key of %s.", f.name, o.what)
+		detail := fmt.Sprintf("%q is not a key of %s.", f.name, o.label)
 		if elsewhere != nil {
 			if where := elsewhere(f.name); where != "" {
 				d.errorf(f.key, f.value.path, "Unknown key", "%s %s", detail, where)
@@ -320,8 +347,8 @@ func (d *decoder) allow(o *object, keys []string, elsewhere func(key string) str
 }
 
 // object decodes v as a mapping whose keys must be among keys.
-func (d *decoder) object(v value, what string, keys []string, elsewhere func(key string) string) *object {
-	o := d.mapping(v, what)
+func (d *decoder) object(v value, label string, keys []string, elsewhere func(key string) string) *object {
+	o := d.mapping(v, label)
 	d.allow(o, keys, elsewhere)
 	return o
 }
@@ -345,7 +372,7 @@ func (d *decoder) require(o *object, key, example string) (value, bool) {
 		return v, true
 	}
 	if o.ok {
-		d.missing(o, key, fmt.Sprintf("%s requires %q, which is missing. Add it, for example %s.", capitalize(o.what), key, example))
+		d.missing(o, key, fmt.Sprintf("%s requires %q, which is missing. Add it, for example %s.", capitalize(o.label), key, example))
 	}
 	return value{}, false
 }
@@ -377,13 +404,13 @@ func (d *decoder) oneOf(o *object, keys []string, example string) (field, bool) 
 				at = o.v.at
 			}
 			d.errorf(at, o.v.path, "Missing key", "%s requires exactly one of %s. Add one, for example %s.",
-				capitalize(o.what), orList(keys, "or"), example)
+				capitalize(o.label), orList(keys, "or"), example)
 		}
 		return field{}, false
 	}
 	for _, f := range found[1:] {
 		d.errorf(f.key, f.value.path, "Conflicting keys", "%s sets both %q and %q, but it takes exactly one of %s. Keep one of them.",
-			capitalize(o.what), found[0].name, f.name, orList(keys, "or"))
+			capitalize(o.label), found[0].name, f.name, orList(keys, "or"))
 	}
 	return found[0], true
 }

@@ -33,7 +33,7 @@ func BenchmarkCheckReference(b *testing.B) {
 
 // generated is 334 services of three security groups each (1,002 groups)
 // with 10 ingress rules per group and one egress rule (about 11,000 rules).
-var generated = gen.Options{Services: 240, RulesPerGroup: 10, Seed: 1}
+var generated = gen.Options{Services: 334, RulesPerGroup: 10, Seed: 1}
 
 // BenchmarkLoadGenerated parses and validates the generated scenario, for
 // comparison with the check.
