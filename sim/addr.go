@@ -229,14 +229,30 @@ var nonPublicIPv4 = SetOf(
 // for public addresses.
 var PublicIPv4 = SetOf(netip.MustParsePrefix("0.0.0.0/0")).Subtract(nonPublicIPv4)
 
+// exampleAddr is the source address the simulator prefers for internet
+// traffic: an address of the documentation block TEST-NET-3 (RFC 5737).
+var exampleAddr = netip.MustParseAddr("203.0.113.7")
+
+// exampleFirst moves the atom holding exampleAddr to the front, so that the
+// first packet of a class enumeration, which traces and findings show, comes
+// from a documentation address where the rules allow it.
+func exampleFirst(atoms []Interval) []Interval {
+	for i, a := range atoms {
+		if a.Contains(exampleAddr) {
+			out := append([]Interval{a}, atoms[:i]...)
+			return append(out, atoms[i+1:]...)
+		}
+	}
+	return atoms
+}
+
 // representative returns the address the simulator sends from for an atom:
 // 203.0.113.7 when the atom contains it (the address the documentation
 // examples use), otherwise the first address that is not a network address
 // ending in .0, where the atom has one.
 func representative(iv Interval) netip.Addr {
-	example := netip.MustParseAddr("203.0.113.7")
-	if iv.Contains(example) {
-		return example
+	if iv.Contains(exampleAddr) {
+		return exampleAddr
 	}
 	lo := iv.Lo
 	if lo.Is4() && lo.As4()[3] == 0 && lo != iv.Hi {

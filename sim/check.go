@@ -54,6 +54,9 @@ type StageVerdict struct {
 	// Note explains a verdict that needs it, such as a compromised tier's
 	// own stage.
 	Note string
+	// Evidence says, for a stage that holds, how the attacker's packets
+	// reach its tiers only in chain order and where the others stop.
+	Evidence []string
 }
 
 // HopVerdict is the verdict for one intended hop.
@@ -128,10 +131,13 @@ func (n *Network) Check() (*Report, error) {
 			v := StageVerdict{Attacker: a.Name, Stage: i + 1, Tiers: tierNames(st.Tiers), Verdict: Holds}
 			if slices.ContainsFunc(skips, func(f Finding) bool { return f.Stage == i+1 }) {
 				v.Verdict = Skippable
+			} else {
+				v.Evidence = n.holdEvidence(x, st)
 			}
 			if a.Kind == model.AttackerCompromised {
-				if own := n.tiers[a.Tier.Name].stage; own > 0 && i+1 <= own+1 {
-					v.Note = fmt.Sprintf("the attacker already runs in stage %d", own)
+				if own := n.tiers[a.Tier.Name].stage; own > 0 && i+1 <= own {
+					v.Note = fmt.Sprintf("not applicable: the attacker already runs in stage %d", own)
+					v.Evidence = nil
 				}
 			}
 			r.Stages = append(r.Stages, v)
@@ -187,7 +193,7 @@ func (n *Network) skipFindings(x *exploration, paths map[string]bool) []Finding 
 		}
 		hops := x.hops(path)
 		skipped := n.skippedStages(path, k)
-		pkt := hops[0].Packet
+		pkt := headlinePacket(hops)
 		f := Finding{
 			Kind: KindSkip, Code: "skip", Tier: st.tier.Name, Attacker: x.attacker.Name, Stage: k,
 			Skipped: skipped, Path: names, Packet: &pkt, Hops: hops, Classes: 1, Pos: st.tier.Pos,
@@ -199,6 +205,60 @@ func (n *Network) skipFindings(x *exploration, paths map[string]bool) []Finding 
 		out = append(out, f)
 	}
 	return out
+}
+
+// maxStopsShown bounds the drops the evidence of a holding stage lists per
+// tier.
+const maxStopsShown = 3
+
+// holdEvidence explains a stage that holds: for each of its tiers, a path
+// that reaches it in chain order if there is one, and the drops closest to
+// it, with the step that stopped them.
+func (n *Network) holdEvidence(x *exploration, st *model.Stage) []string {
+	var out []string
+	for _, t := range st.Tiers {
+		before := len(out)
+		for _, id := range x.order {
+			s := x.states[id]
+			if s.tier != nil && s.tier.Tier == t {
+				out = append(out, fmt.Sprintf("%s reaches %s only in chain order, as in %s", x.attacker.Name, t.Name, strings.Join(nodeNames(x.path(s)), " > ")))
+				break
+			}
+		}
+		var stops []*stop
+		for _, s := range x.stops {
+			if s.hop.To == t.Name {
+				stops = append(stops, s)
+			}
+		}
+		slices.SortFunc(stops, func(a, b *stop) int {
+			return cmp.Or(cmp.Compare(len(x.path(a.from)), len(x.path(b.from))), cmp.Compare(a.seq, b.seq))
+		})
+		for i, s := range stops {
+			if i == maxStopsShown {
+				out = append(out, fmt.Sprintf("%d more kinds of packet stop at %s", len(stops)-maxStopsShown, t.Name))
+				break
+			}
+			last := s.hop.Steps[len(s.hop.Steps)-1]
+			where := last.Detail
+			if last.Pos.IsValid() {
+				where += fmt.Sprintf(" (%s:%d:%d)", last.Pos.File, last.Pos.Line, last.Pos.Column)
+			}
+			out = append(out, fmt.Sprintf("%s > %s stops at %s: %s [%s, %d packet %s]", strings.Join(nodeNames(x.path(s.from)), " > "), t.Name,
+				last.Filter, where, last.Reason, s.count, plural(s.count, "class", "classes")))
+		}
+		if len(out) == before {
+			out = append(out, fmt.Sprintf("nothing %s sends is addressed to %s or forwarded to it", x.attacker.Name, t.Name))
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // skippedStages names the tiers of the stages before k that the path does
@@ -246,6 +306,18 @@ func skipCause(hops []Hop) string {
 	return "admitted"
 }
 
+// headlinePacket returns the packet a finding shows: the first one on the
+// path addressed to an interface, so that a path through the attacker's own
+// distribution shows what the distribution sends to your endpoint.
+func headlinePacket(hops []Hop) Packet {
+	for _, h := range hops {
+		if h.Packet.Dst.IsValid() {
+			return h.Packet
+		}
+	}
+	return hops[0].Packet
+}
+
 func tierNames(ts []*model.Tier) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
@@ -256,6 +328,14 @@ func tierNames(ts []*model.Tier) []string {
 
 func brokenFinding(h HopVerdict) Finding {
 	f := Finding{Kind: KindBroken, Code: "broken-hop", Tier: h.To, Path: []string{h.From, h.To}, Packet: h.Packet, Hops: h.Hops}
+	if len(h.Hops) > 0 {
+		// The path the intended packet took until it stopped, which may end
+		// before the hop itself when the forwarding tier refuses it.
+		f.Path = []string{h.Hops[0].From}
+		for _, hop := range h.Hops {
+			f.Path = append(f.Path, hop.To)
+		}
+	}
 	why := "dropped"
 	if len(h.Hops) > 0 {
 		last := h.Hops[len(h.Hops)-1]
@@ -269,10 +349,11 @@ func brokenFinding(h HopVerdict) Finding {
 	return f
 }
 
-// sortFindings orders skips first, then broken hops, then warnings; within a
-// kind by attacker, stage, tier and path.
+// sortFindings orders broken hops first, because a broken intended hop is
+// often the cause of the skips that follow it, then skips, then warnings;
+// within a kind by attacker, stage, tier and path.
 func sortFindings(fs []Finding) {
-	rank := map[FindingKind]int{KindSkip: 0, KindBroken: 1, KindWarning: 2}
+	rank := map[FindingKind]int{KindBroken: 0, KindSkip: 1, KindWarning: 2}
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		return cmp.Or(
 			cmp.Compare(rank[a.Kind], rank[b.Kind]),

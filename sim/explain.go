@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/sgchain/sgchain/model"
 )
@@ -54,8 +55,12 @@ func (n *Network) explainSkip(a *model.Attacker, path []*flowState, hops []Hop) 
 		for _, hd := range h.Packet.Headers {
 			// Only a distribution of the scenario adds a secret value on its
 			// own, so a secret the attacker sends is one it knows.
-			if hd.Secret && (h.From == a.Name || h.From == DistributionNode(a.Name)) {
+			fromAttacker := h.From == a.Name || h.From == DistributionNode(a.Name)
+			switch {
+			case fromAttacker && hd.Secret:
 				add(fmt.Sprintf("The attacker knows the secret value of %s, so the header check passes.", hd.Name))
+			case fromAttacker && n.isPublicOriginHeader(hd):
+				add(fmt.Sprintf("The attacker sends %s with the value your distribution sends, which is not marked secret: true, so the model treats it as known to everyone.", hd.Name))
 			}
 		}
 	}
@@ -64,3 +69,21 @@ func (n *Network) explainSkip(a *model.Attacker, path []*flowState, hops []Hop) 
 
 // hasForwardTo reports whether the path goes on past position i.
 func hasForwardTo(path []*flowState, i int) bool { return i+1 < len(path) }
+
+// isPublicOriginHeader reports whether h carries the value that some
+// distribution sends as an origin custom header not marked secret.
+func (n *Network) isPublicOriginHeader(h Header) bool {
+	for _, t := range n.ordered {
+		if t.Kind != model.KindCloudFront {
+			continue
+		}
+		for _, o := range t.CloudFront.Origins {
+			for _, c := range o.CustomHeaders {
+				if !c.Secret && strings.EqualFold(c.Name, h.Name) && strings.EqualFold(c.Value, h.Value) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

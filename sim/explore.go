@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -19,6 +18,15 @@ type flowState struct {
 	pkt      Packet
 	progress int
 	forwards []forward
+	// class is the extent of the packets this state stands for: the class
+	// of an entry packet, or the single port and source of a forwarded one.
+	class classInfo
+}
+
+// dropped is a hop that a trace saw dropped, with the state it left.
+type dropped struct {
+	from *flowState
+	hop  Hop
 }
 
 // exploration is everything one attacker can reach.
@@ -31,6 +39,11 @@ type exploration struct {
 	order    []int64
 	classes  int // initial packet classes sent
 	err      error
+	// request, when set, restricts the exploration to the packets a trace
+	// asks for; drops are then recorded.
+	request *Request
+	drops   []dropped
+	stops   map[string]*stop
 }
 
 // DistributionNode is the name of the path node for an attacker's own
@@ -128,35 +141,64 @@ func (n *Network) sendClasses(x *exploration, root *flowState, e *entry) error {
 		return err
 	}
 	for _, proto := range protocolClasses(e, family) {
+		if x.request != nil && x.request.HasProtocol && x.request.Protocol != proto {
+			continue
+		}
 		for _, ports := range portClasses(e, proto) {
 			port := portRepresentative(ports)
-			srcs := []netip.Addr{e.src}
-			if !e.srcs.IsEmpty() {
-				srcs = nil
-				for _, atom := range Atoms(e.srcs, n.sourceCuts(e.to, proto, port)) {
-					srcs = append(srcs, representative(atom))
+			if x.request != nil && x.request.HasPort && proto.HasPorts() {
+				if !ports.Contains(x.request.Port) {
+					continue
 				}
+				port = x.request.Port
+			}
+			srcs := []Interval{{e.src, e.src}}
+			if !e.srcs.IsEmpty() {
+				srcs = exampleFirst(Atoms(e.srcs, n.sourceCuts(e.to, proto, port)))
 			}
 			hs := headerSets
-			if proto != model.TCP {
+			switch {
+			case proto != model.TCP:
 				hs = [][]Header{nil}
+			case x.request != nil && x.request.Headers != nil:
+				hs = [][]Header{x.request.Headers}
 			}
 			for _, headers := range hs {
-				for _, src := range srcs {
+				for _, atom := range srcs {
+					src := representative(atom)
+					if x.request != nil && x.request.Src.IsValid() {
+						if !atom.Contains(x.request.Src) {
+							continue
+						}
+						src = x.request.Src
+					}
 					p := Packet{Src: src, Dst: e.dst, Protocol: proto, Identity: e.ident, Headers: headers}
+					if !e.dst.IsValid() {
+						p.DstName = e.to.Name + " (CloudFront)"
+					}
 					if proto.HasPorts() {
 						p.Port = port
+					} else {
+						ports = model.AllPorts
 					}
-					if !e.dst.IsValid() || e.dst.Is4() == src.Is4() {
-						p.dstGroups = n.privateGroups(e)
-						x.classes++
-						n.sendFrom(x, root, e, p)
+					if e.dst.IsValid() && e.dst.Is4() != src.Is4() {
+						continue
 					}
+					p.dstGroups = n.privateGroups(e)
+					x.classes++
+					n.sendFrom(x, root, e, p, classInfo{set: true, ports: ports, srcs: atom})
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// classInfo is the extent of the class an entry packet represents.
+type classInfo struct {
+	set   bool
+	ports model.PortRange
+	srcs  Interval
 }
 
 // privateGroups returns the receiver's security groups when the packet is
@@ -169,10 +211,13 @@ func (n *Network) privateGroups(e *entry) []*model.SecurityGroup {
 }
 
 // sendFrom delivers p along entry e and follows every forward.
-func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet) {
+func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet, class classInfo) {
 	from := root
 	if e.via != "" {
-		hop := &Hop{From: root.node, To: e.via, Packet: p, Delivered: true,
+		// The attacker's own request to its distribution, which then
+		// sends p to its origin.
+		viewer := Packet{Src: exampleAddr, DstName: e.via, Protocol: model.TCP, Port: 443, Headers: p.Headers}
+		hop := &Hop{From: root.node, To: e.via, Packet: viewer, Delivered: true,
 			Steps: []Step{{Filter: FilterForward, Component: e.via, Allowed: true,
 				Detail: "the attacker's own CloudFront distribution names this tier as its origin and sends from CloudFront's origin-facing pool, with any origin port and headers"}},
 			Reply: "CloudFront answers on the attacker's connection"}
@@ -181,14 +226,17 @@ func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet) 
 	}
 	a := n.deliver(e.from, e.to, p)
 	if !a.hop.Delivered {
+		x.drop(from, a.hop)
 		return
 	}
-	n.follow(x, from, e.to, a)
+	if st := n.follow(x, from, e.to, a); !st.class.set {
+		st.class = class
+	}
 }
 
 // follow adds the state that arrival a creates at tier t and, when that state
-// is new, follows the packets t forwards.
-func (n *Network) follow(x *exploration, from *flowState, t *tierInfo, a arrival) {
+// is new, follows the packets t forwards. It returns the state.
+func (n *Network) follow(x *exploration, from *flowState, t *tierInfo, a arrival) *flowState {
 	progress := from.progress
 	if t.stage == progress+1 {
 		progress = t.stage
@@ -198,16 +246,57 @@ func (n *Network) follow(x *exploration, from *flowState, t *tierInfo, a arrival
 	hop := a.hop
 	x.graph.addEdge(from.id, st.id, &hop)
 	if !isNew {
-		return
+		return st
 	}
 	st.forwards = a.forwards
 	for _, f := range a.forwards {
 		next := n.deliver(f.from, f.to, f.pkt)
 		next.hop.Steps = append(slices.Clone(f.steps), next.hop.Steps...)
-		if next.hop.Delivered {
-			n.follow(x, st, f.to, next)
+		if !next.hop.Delivered {
+			x.drop(st, next.hop)
+			continue
+		}
+		fst := n.follow(x, st, f.to, next)
+		if !fst.class.set {
+			fst.class = classInfo{set: true, ports: model.PortRange{From: f.pkt.Port, To: f.pkt.Port}, srcs: Interval{next.hop.Packet.Src, next.hop.Packet.Src}}
+			if !f.pkt.Protocol.HasPorts() {
+				fst.class.ports = model.AllPorts
+			}
 		}
 	}
+	return st
+}
+
+// drop records a hop that was not delivered: every drop when the
+// exploration serves a trace, and otherwise a summary of the drops at chain
+// tiers, which is the evidence for a stage that holds.
+func (x *exploration) drop(from *flowState, hop Hop) {
+	if x.request != nil {
+		x.drops = append(x.drops, dropped{from: from, hop: hop})
+		return
+	}
+	if len(hop.Steps) == 0 {
+		return
+	}
+	last := hop.Steps[len(hop.Steps)-1]
+	key := hop.To + "|" + from.node + "|" + last.Rule + "|" + last.Reason + "|" + last.Detail
+	if s, ok := x.stops[key]; ok {
+		s.count++
+		return
+	}
+	if x.stops == nil {
+		x.stops = map[string]*stop{}
+	}
+	x.stops[key] = &stop{from: from, hop: hop, count: 1, seq: len(x.stops)}
+}
+
+// stop summarises the drops at one tier that share the node they came from
+// and the step that dropped them.
+type stop struct {
+	from  *flowState
+	hop   Hop
+	count int
+	seq   int // discovery order, for a deterministic report
 }
 
 func stateKey(node string, p *Packet, progress int) string {

@@ -120,7 +120,7 @@ func sgStep(t *tierInfo, dir model.Direction, p *Packet) Step {
 	if dir == model.Egress {
 		rules, filter = t.egress, FilterEgress
 	}
-	st := Step{Filter: filter, Component: "tier " + t.Name + " security groups " + groupNames(t.SecurityGroups)}
+	st := Step{Filter: filter, Component: "tier " + t.Name + " " + groupsPhrase(t.SecurityGroups)}
 	if r := evalRules(rules, p); r != nil {
 		st.Allowed = true
 		st.rule = r
@@ -132,14 +132,25 @@ func sgStep(t *tierInfo, dir model.Direction, p *Packet) Step {
 	st.Reason = ReasonSGRulesMismatch
 	if len(rules) == 0 {
 		st.Reason = ReasonSGNoRules
-		st.Detail = fmt.Sprintf("security groups %s have no %s rules", groupNames(t.SecurityGroups), dir)
+		st.Detail = fmt.Sprintf("%s has no %s rules", groupsPhrase(t.SecurityGroups), dir)
+		if len(t.SecurityGroups) > 1 {
+			st.Detail = fmt.Sprintf("%s have no %s rules", groupsPhrase(t.SecurityGroups), dir)
+		}
 	} else {
-		st.Detail = fmt.Sprintf("no %s rule of security groups %s matches", dir, groupNames(t.SecurityGroups))
+		st.Detail = fmt.Sprintf("no %s rule of %s matches", dir, groupsPhrase(t.SecurityGroups))
 	}
 	if len(t.SecurityGroups) > 0 {
 		st.Pos = t.SecurityGroups[0].Pos
 	}
 	return st
+}
+
+// groupsPhrase names one or several security groups for a sentence.
+func groupsPhrase(gs []*model.SecurityGroup) string {
+	if len(gs) == 1 {
+		return "security group " + gs[0].Name
+	}
+	return "security groups " + groupNames(gs)
 }
 
 func groupNames(gs []*model.SecurityGroup) string {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/sgchain/sgchain/model"
@@ -100,7 +101,52 @@ func Compile(s *model.Scenario) *Network {
 			}
 		}
 	}
+	n.addConditionSecrets()
 	return n
+}
+
+// addConditionSecrets records as secret every literal value that an ALB
+// condition or web ACL rule tests on a header whose name a distribution
+// sends with a secret value. Such a value is the secret, an old one kept
+// during a rotation, or a mistyped copy: in each case only the people who
+// configured it know it, and it must never be printed.
+func (n *Network) addConditionSecrets() {
+	names := map[string]bool{}
+	for _, s := range n.secrets {
+		names[s.name] = true
+	}
+	add := func(m *model.HeaderMatch) {
+		name := strings.ToLower(m.Name)
+		if !names[name] {
+			return
+		}
+		for _, v := range m.Values {
+			s := secretHeader{name, v}
+			if !strings.ContainsAny(v, "*?") && !slices.ContainsFunc(n.secrets, func(o secretHeader) bool { return o.name == name && strings.EqualFold(o.value, v) }) {
+				n.secrets = append(n.secrets, s)
+			}
+		}
+	}
+	for _, t := range n.ordered {
+		switch {
+		case t.Kind == model.KindALB:
+			for _, l := range t.Listeners {
+				for _, r := range l.Rules {
+					for _, c := range r.Conditions {
+						if c.Header != nil {
+							add(c.Header)
+						}
+					}
+				}
+			}
+		case t.Kind == model.KindCloudFront && t.CloudFront.WAF != nil:
+			for _, r := range t.CloudFront.WAF.Rules {
+				if r.Header != nil {
+					add(r.Header)
+				}
+			}
+		}
+	}
 }
 
 func (n *Network) tierInfo(t *model.Tier) *tierInfo {

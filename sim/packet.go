@@ -12,8 +12,11 @@ import (
 // Packet is a synthetic request on one hop: the first packet of a connection
 // together with the facts a filter can test.
 type Packet struct {
-	Src      netip.Addr
-	Dst      netip.Addr
+	Src netip.Addr
+	Dst netip.Addr
+	// DstName names the destination when it has no address of its own in
+	// the model, such as a CloudFront distribution's domain name.
+	DstName  string
 	Protocol model.Protocol
 	// Port is the destination port for tcp and udp, and type*256+code for
 	// icmp and icmpv6. It is 0 for other protocols.
@@ -96,7 +99,11 @@ func (p *Packet) IdentityNames() []string {
 // are replaced by a placeholder.
 func (p *Packet) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s -> %s", p.Protocol, p.Src, p.Dst)
+	dst := p.Dst.String()
+	if !p.Dst.IsValid() {
+		dst = p.DstName
+	}
+	fmt.Fprintf(&b, "%s %s -> %s", p.Protocol, p.Src, dst)
 	switch p.Protocol {
 	case model.TCP, model.UDP:
 		fmt.Fprintf(&b, ":%d", p.Port)

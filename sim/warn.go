@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/sgchain/sgchain/model"
 )
@@ -17,7 +18,61 @@ func (n *Network) warnings() []Finding {
 	var out []Finding
 	out = append(out, n.shadowWarnings()...)
 	out = append(out, n.quotaWarnings()...)
+	out = append(out, n.publicHeaderWarnings()...)
 	return out
+}
+
+// publicHeaderWarnings finds origin custom headers that an ALB rule checks
+// before forwarding but that are not marked secret. The model treats such a
+// value as known to every attacker, which is right for a constant anyone
+// could guess and wrong for a shared secret someone forgot to mark.
+func (n *Network) publicHeaderWarnings() []Finding {
+	var out []Finding
+	for _, cf := range n.ordered {
+		if cf.Kind != model.KindCloudFront {
+			continue
+		}
+		for _, o := range cf.CloudFront.Origins {
+			alb := n.tiers[o.Tier.Name]
+			for _, h := range o.CustomHeaders {
+				if h.Secret {
+					continue
+				}
+				rule := checkingRule(alb, h)
+				if rule == nil {
+					continue
+				}
+				f := Finding{Kind: KindWarning, Code: "header-not-secret", Tier: alb.Name, Pos: h.Pos, Path: []string{cf.Name, alb.Name},
+					Rules: []string{o.Path, rule.Path}}
+				f.Message = fmt.Sprintf("origin %s of %s sends header %s without secret: true, and %s forwards on it (%s); the model treats the value as known to every attacker, so mark it secret if only your distribution should know it",
+					o.Name, cf.Name, h.Name, alb.Name, rule.Path)
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// checkingRule returns the first forwarding ALB rule of t with a header
+// condition that h's value meets.
+func checkingRule(t *tierInfo, h *model.CustomHeader) *model.ListenerRule {
+	if t.Kind != model.KindALB {
+		return nil
+	}
+	p := Packet{Headers: []Header{{Name: h.Name, Value: h.Value}}}
+	for _, l := range t.Listeners {
+		for _, r := range l.Rules {
+			if !r.Action.IsForward() {
+				continue
+			}
+			for _, c := range r.Conditions {
+				if c.Header != nil && strings.EqualFold(c.Header.Name, h.Name) && headerMatches(c.Header, &p) {
+					return r
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // shadowWarnings finds, for every tier, rules whose restriction has no effect

@@ -32,10 +32,14 @@ type command struct {
 type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// jsonDiagnostics makes loadAll print diagnostics as JSON.
+	jsonDiagnostics bool
 }
 
 var commands = []command{
 	{name: "check", summary: "Check scenarios for skippable stages and broken hops", run: runCheck},
+	{name: "trace", summary: "Follow one packet hop by hop and explain its fate", run: runTrace},
+	{name: "reach", summary: "List which tiers each attacker and tier reaches, on which ports", run: runReach},
 }
 
 const usageText = `sgchain model-checks layered AWS network designs. It sends one synthetic
@@ -48,7 +52,8 @@ Usage:
 
 Commands:
 %s
-Run "sgchain <command> --help" for a command's flags.
+Run "sgchain <command> --help" for a command's flags, and "sgchain --version"
+for the version.
 The scenario format is documented in docs/scenario-format.md.
 
 Exit status: 0 when everything holds, 1 when there is a finding, 2 for
@@ -64,6 +69,10 @@ func Run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			// "sgchain help check" is "sgchain check --help".
+			return Run([]string{args[1], "--help"}, stdout, stderr, getenv)
+		}
 		printUsage(stdout)
 		return exitOK
 	case "--version", "version":
@@ -91,7 +100,9 @@ func printUsage(w io.Writer) {
 // parseFlags parses args with fs and reports whether the command should go
 // on, with the exit status to use when it should not.
 func parseFlags(fs *pflag.FlagSet, args []string, env *environment) (ok bool, status int) {
-	fs.SetOutput(env.stderr)
+	// pflag prints the usage itself on --help and on errors; this function
+	// prints instead, so that help goes to stdout and errors to stderr once.
+	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
@@ -99,7 +110,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, env *environment) (ok bool, st
 		fs.Usage()
 		return false, exitOK
 	case err != nil:
-		fmt.Fprintf(env.stderr, "sgchain %s: %v\n", fs.Name(), err)
+		fmt.Fprintf(env.stderr, "sgchain %s: %v\nRun \"sgchain %s --help\" for its flags.\n", fs.Name(), err, fs.Name())
 		return false, exitInvalid
 	}
 	return true, exitOK

@@ -41,6 +41,7 @@ func runCheck(args []string, env *environment) int {
 		return exitInvalid
 	}
 
+	env.jsonDiagnostics = format.value == "json"
 	scenarios, ok := loadAll(fs.Args(), env)
 	if !ok {
 		return exitInvalid
@@ -81,20 +82,29 @@ func runCheck(args []string, env *environment) int {
 }
 
 // loadAll loads every file and prints the diagnostics of all of them to
-// stderr. It reports false when any file has an error.
+// stderr, as text or, when env.jsonDiagnostics is set, as one JSON object.
+// It reports false when any file has an error.
 func loadAll(files []string, env *environment) ([]*model.Scenario, bool) {
 	var out []*model.Scenario
+	var all model.Diagnostics
 	ok := true
 	for _, f := range files {
 		s, diags := model.Load(f)
-		for _, d := range diags {
-			fmt.Fprintln(env.stderr, d.String())
-		}
+		all = append(all, diags...)
 		if diags.HasErrors() {
 			ok = false
 			continue
 		}
 		out = append(out, s)
+	}
+	if env.jsonDiagnostics {
+		if len(all) > 0 {
+			writeJSONDiagnostics(env.stderr, all)
+		}
+	} else {
+		for _, d := range all {
+			fmt.Fprintln(env.stderr, d.String())
+		}
 	}
 	return out, ok
 }

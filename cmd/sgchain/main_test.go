@@ -128,7 +128,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"check", "--colour", "scenarios/three-tier.yaml"}, "unknown flag: --colour"},
 		{"bad format", []string{"check", "--format", "yaml", "scenarios/three-tier.yaml"}, `invalid format "yaml": expected one of text, json`},
 		{"missing file", []string{"check", "scenarios/no-such-file.yaml"}, "no-such-file.yaml"},
-		{"invalid scenario", []string{"check", "testdata/invalid/unknown-key.yaml"}, "error:"},
+		{"invalid scenario", []string{"check", "testdata/invalid/unknown-keys.yaml"}, "error:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

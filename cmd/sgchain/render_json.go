@@ -27,6 +27,7 @@ type jsonStage struct {
 	Tiers    []string `json:"tiers"`
 	Verdict  string   `json:"verdict"`
 	Note     string   `json:"note,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 type jsonHopCheck struct {
@@ -57,6 +58,7 @@ type jsonFinding struct {
 type jsonPacket struct {
 	Src      string       `json:"src"`
 	Dst      string       `json:"dst,omitempty"`
+	DstName  string       `json:"dst_name,omitempty"`
 	Protocol string       `json:"protocol"`
 	Port     *int         `json:"port,omitempty"`
 	ICMPType *int         `json:"icmp_type,omitempty"`
@@ -95,8 +97,8 @@ type jsonStep struct {
 
 type jsonLocation struct {
 	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
 }
 
 type jsonStats struct {
@@ -129,7 +131,7 @@ func toJSON(r *sim.Report) jsonReport {
 		out.Notes = []string{}
 	}
 	for _, s := range r.Stages {
-		out.Stages = append(out.Stages, jsonStage{Attacker: s.Attacker, Stage: s.Stage, Tiers: s.Tiers, Verdict: s.Verdict, Note: s.Note})
+		out.Stages = append(out.Stages, jsonStage{Attacker: s.Attacker, Stage: s.Stage, Tiers: s.Tiers, Verdict: s.Verdict, Note: s.Note, Evidence: s.Evidence})
 	}
 	for _, h := range r.Hops {
 		out.Hops = append(out.Hops, jsonHopCheck{From: h.From, To: h.To, Verdict: h.Verdict, Reason: h.Reason, Packet: packetJSON(h.Packet)})
@@ -172,6 +174,7 @@ func packetJSON(p *sim.Packet) *jsonPacket {
 	if p.Dst.IsValid() {
 		out.Dst = p.Dst.String()
 	}
+	out.DstName = p.DstName
 	switch p.Protocol {
 	case model.TCP, model.UDP:
 		port := p.Port
@@ -195,4 +198,31 @@ func locationJSON(p model.Pos) *jsonLocation {
 		return nil
 	}
 	return &jsonLocation{File: p.File, Line: p.Line, Column: p.Column}
+}
+
+// jsonDiagnostic is a load problem in JSON form: 1-based line and column of
+// the subject node.
+type jsonDiagnostic struct {
+	Severity string        `json:"severity"`
+	Summary  string        `json:"summary"`
+	Detail   string        `json:"detail,omitempty"`
+	Path     string        `json:"path,omitempty"`
+	Location *jsonLocation `json:"location,omitempty"`
+}
+
+// writeJSONDiagnostics prints diagnostics as {"diagnostics": [...]}.
+func writeJSONDiagnostics(w io.Writer, ds model.Diagnostics) {
+	out := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+	}{Diagnostics: []jsonDiagnostic{}}
+	for _, d := range ds {
+		jd := jsonDiagnostic{Severity: d.Severity.String(), Summary: d.Summary, Detail: d.Detail, Path: d.Path, Location: locationJSON(d.Pos)}
+		if jd.Location == nil && d.Pos.File != "" {
+			jd.Location = &jsonLocation{File: d.Pos.File}
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
 }

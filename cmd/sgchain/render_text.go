@@ -19,6 +19,10 @@ const (
 	ansiDim    = "\x1b[2m"
 )
 
+// maxTiersWithEvidence is the size of the largest stage whose evidence the
+// text report prints without --verbose.
+const maxTiersWithEvidence = 3
+
 // textWriter renders reports for a person.
 type textWriter struct {
 	w       io.Writer
@@ -69,6 +73,15 @@ func (t *textWriter) report(r *sim.Report, s *model.Scenario) {
 			note = t.paint(ansiDim, " ("+st.Note+")")
 		}
 		t.printf("  %-22s stage %d %-18s %s%s\n", st.Attacker, st.Stage, "["+strings.Join(st.Tiers, ", ")+"]", t.verdictWord(st.Verdict), note)
+		switch {
+		case len(st.Evidence) == 0:
+		case len(st.Tiers) <= maxTiersWithEvidence || t.verbose:
+			for _, e := range st.Evidence {
+				t.printf("      %s\n", t.paint(ansiDim, e))
+			}
+		default:
+			t.printf("      %s\n", t.paint(ansiDim, fmt.Sprintf("(--verbose shows why, for each of the %d tiers)", len(st.Tiers))))
+		}
 	}
 	if len(r.Hops) > 0 {
 		t.printf("\n%s\n", t.paint(ansiBold, "Intended hops"))

@@ -1,0 +1,330 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/sgchain/sgchain/model"
+)
+
+// Request selects the packet a trace follows. Fields left unset are chosen
+// by the simulator: it tries the representative of every class that agrees
+// with the fields that are set and narrates the first packet that reaches
+// the target, or the drop closest to it.
+type Request struct {
+	// From names an attacker, or a tier whose interface sends as if
+	// compromised.
+	From string
+	// To names the target tier.
+	To string
+
+	Protocol    model.Protocol
+	HasProtocol bool
+	// Port is the destination port, or type*256+code for ICMP.
+	Port    int
+	HasPort bool
+	Src     netip.Addr
+	// Headers replace the header classes when not nil. A header whose
+	// value is a scenario secret must have Secret set.
+	Headers []Header
+	// Via, when set, keeps only paths that pass this node, such as a tier
+	// name or "<attacker>/own-distribution".
+	Via string
+}
+
+// TraceResult is one packet narrated hop by hop.
+type TraceResult struct {
+	From, To string
+	// Reached reports whether the packet arrives at the target tier.
+	Reached bool
+	Path    []string
+	Hops    []Hop
+	// Packet is the packet as the sender puts it on the wire.
+	Packet *Packet
+	// Reason is the explanation code of the final drop.
+	Reason string
+	// Fix is the smallest change that would let the packet through, as a
+	// sentence; empty when the packet arrives.
+	Fix string
+	// Others lists further paths along which the same request reaches the
+	// target.
+	Others [][]string
+	// Notes say what the trace assumed, such as a secret the attacker does
+	// not know.
+	Notes []string
+}
+
+// Trace follows one packet from an attacker or tier to a tier. It returns an
+// error for a name that is not in the scenario.
+func Trace(s *model.Scenario, req Request) (*TraceResult, error) {
+	return Compile(s).Trace(req)
+}
+
+// Trace follows one packet through the network. See the package function.
+func (n *Network) Trace(req Request) (*TraceResult, error) {
+	a, err := n.traceAttacker(req.From)
+	if err != nil {
+		return nil, err
+	}
+	target, ok := n.tiers[req.To]
+	if !ok {
+		return nil, fmt.Errorf("unknown tier %q: expected one of %s", req.To, strings.Join(n.tierNames(), ", "))
+	}
+	if req.Via != "" && n.tiers[req.Via] == nil && req.Via != DistributionNode(a.Name) {
+		return nil, fmt.Errorf("unknown --via node %q: expected a tier or %q", req.Via, DistributionNode(a.Name))
+	}
+
+	x := n.exploreRequest(a, &req, target)
+	if x.err != nil {
+		return nil, x.err
+	}
+	res := &TraceResult{From: a.Name, To: target.Name}
+	res.Notes = n.traceNotes(a, &req)
+
+	var best *flowState
+	seen := map[string]bool{}
+	for _, id := range x.order {
+		st := x.states[id]
+		if st.tier != target {
+			continue
+		}
+		path := x.path(st)
+		names := nodeNames(path)
+		if req.Via != "" && !slices.Contains(names, req.Via) {
+			continue
+		}
+		key := strings.Join(names, ">")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if best == nil {
+			best = st
+			res.Path, res.Hops = names, x.hops(path)
+		} else {
+			res.Others = append(res.Others, names)
+		}
+	}
+	if best != nil {
+		res.Reached = true
+		pkt := headlinePacket(res.Hops)
+		res.Packet = &pkt
+		return res, nil
+	}
+
+	d := n.closestDrop(x, target, req.Via)
+	if d == nil {
+		res.Path = []string{a.Name, target.Name}
+		res.Reason = ReasonNoPath
+		res.Fix = fmt.Sprintf("nothing %s can send is forwarded to %s; no listener, origin or route leads there", a.Name, target.Name)
+		return res, nil
+	}
+	path := x.path(d.from)
+	res.Path = append(nodeNames(path), d.hop.To)
+	res.Hops = append(x.hops(path), d.hop)
+	pkt := headlinePacket(res.Hops)
+	res.Packet = &pkt
+	res.Reason = d.hop.Reason
+	res.Fix = n.fixFor(d.hop)
+	return res, nil
+}
+
+// ReasonNoPath is the code of a trace that found no hop leading to the
+// target.
+const ReasonNoPath = "NO_PATH"
+
+// traceAttacker returns the named attacker, or a compromised attacker at the
+// named tier.
+func (n *Network) traceAttacker(name string) (*model.Attacker, error) {
+	for _, a := range n.Scenario.Attackers {
+		if a.Name == name {
+			return a, nil
+		}
+	}
+	if t, ok := n.tiers[name]; ok {
+		if !t.Kind.IsEndpoint() {
+			return nil, fmt.Errorf("tier %q is a %s, which runs no code of yours; trace from an attacker or from a compute or data-store tier", name, t.Kind)
+		}
+		return &model.Attacker{Name: name, Kind: model.AttackerCompromised, Tier: t.Tier}, nil
+	}
+	var names []string
+	for _, a := range n.Scenario.Attackers {
+		names = append(names, a.Name)
+	}
+	return nil, fmt.Errorf("unknown attacker or tier %q: expected one of %s", name, strings.Join(append(names, n.tierNames()...), ", "))
+}
+
+func (n *Network) tierNames() []string {
+	out := make([]string, len(n.ordered))
+	for i, t := range n.ordered {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// exploreRequest explores the attacker's packets restricted to the request,
+// adding a direct attempt at the target when no entry aims at it, so that a
+// trace can say why the target is out of reach.
+func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierInfo) *exploration {
+	x := &exploration{attacker: a, graph: newFlowGraph(), byKey: map[string]*flowState{}, request: req}
+	root := &flowState{id: x.graph.addNode(), node: a.Name}
+	if a.Kind == model.AttackerCompromised {
+		root.tier = n.tiers[a.Tier.Name]
+		root.progress = root.tier.stage
+	}
+	x.states = append(x.states, root)
+
+	entries := n.entries(a)
+	if !slices.ContainsFunc(entries, func(e *entry) bool { return e.to == target && e.via == "" }) && n.tiers[a.Name] != target {
+		if e := n.directEntry(a, target); e != nil {
+			entries = append(entries, e)
+		}
+	}
+	for _, e := range entries {
+		if err := n.sendClasses(x, root, e); err != nil && x.err == nil {
+			x.err = err
+		}
+	}
+	x.parent, x.order = x.graph.shortestTree(root.id)
+	return x
+}
+
+// directEntry is an attempt to send straight to a tier that the attacker has
+// no entry for, such as an internet attacker and a tier without a public
+// address; deliver then drops it with the reason.
+func (n *Network) directEntry(a *model.Attacker, t *tierInfo) *entry {
+	if t.Kind == model.KindCloudFront {
+		return nil
+	}
+	switch a.Kind {
+	case model.AttackerInternet:
+		internet := PublicIPv4.Subtract(n.pools)
+		return &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, public: true}, srcs: internet, knows: n.knownSecrets(a)}
+	case model.AttackerCompromised:
+		self := n.tiers[a.Tier.Name]
+		return &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, tier: self}, src: self.PrivateIP, ident: self.SecurityGroups, knows: n.knownSecrets(a)}
+	}
+	return nil
+}
+
+// closestDrop picks the drop to narrate when nothing arrives: a drop at the
+// target itself if there is one, on the shortest path; otherwise the drop
+// furthest along a path. Ties go to the drop found first.
+func (n *Network) closestDrop(x *exploration, target *tierInfo, via string) *dropped {
+	var best *dropped
+	var bestScore [2]int
+	for i := range x.drops {
+		d := &x.drops[i]
+		path := x.path(d.from)
+		if via != "" && !slices.Contains(nodeNames(path), via) && d.hop.To != via {
+			continue
+		}
+		score := [2]int{1, -len(path)}
+		if d.hop.To == target.Name {
+			score = [2]int{0, len(path)}
+		}
+		if best == nil || score[0] < bestScore[0] || (score[0] == bestScore[0] && score[1] < bestScore[1]) {
+			best, bestScore = d, score
+		}
+	}
+	return best
+}
+
+func nodeNames(path []*flowState) []string {
+	out := make([]string, len(path))
+	for i, st := range path {
+		out[i] = st.node
+	}
+	return out
+}
+
+// traceNotes says what the trace assumed about the request.
+func (n *Network) traceNotes(a *model.Attacker, req *Request) []string {
+	var out []string
+	for _, h := range req.Headers {
+		if h.Secret && !slices.ContainsFunc(n.knownSecrets(a), func(s secretHeader) bool { return s.name == strings.ToLower(h.Name) }) {
+			out = append(out, fmt.Sprintf("the request carries the secret value of %s, which attacker %s does not know (knows_secrets)", h.Name, a.Name))
+		}
+	}
+	return out
+}
+
+// fixFor returns the smallest change that would let the dropped hop through,
+// as a sentence.
+func (n *Network) fixFor(h Hop) string {
+	if len(h.Steps) == 0 {
+		return ""
+	}
+	st := h.Steps[len(h.Steps)-1]
+	p := &h.Packet
+	to := n.tiers[h.To]
+	what := p.Protocol.String()
+	if p.Protocol.HasPorts() {
+		what += " " + p.PortString()
+	}
+	switch st.Reason {
+	case ReasonSGRulesMismatch, ReasonSGNoRules:
+		if st.Filter == FilterEgress {
+			from := n.tiers[h.From]
+			peer := p.Dst.String() + "/32"
+			if len(p.dstGroups) > 0 {
+				peer = "security group " + p.dstGroups[0].Name
+			}
+			return fmt.Sprintf("add to security group %s an egress rule: %s to %s", from.SecurityGroups[0].Name, what, peer)
+		}
+		peer := p.Src.String() + "/32"
+		if len(p.Identity) > 0 {
+			peer = "security group " + p.Identity[0].Name
+		}
+		return fmt.Sprintf("add to security group %s an ingress rule: %s from %s", to.SecurityGroups[0].Name, what, peer)
+	case ReasonListenerPort, ReasonListenerProtocol:
+		return fmt.Sprintf("add a %s listener to %s on %s", strings.ToUpper(p.Protocol.String()), to.Name, what)
+	case ReasonFixedResponse:
+		return fmt.Sprintf("send a request that meets the conditions of a forwarding rule of %s, or change %s to forward: %s", to.Name, st.Rule, missingConditions(to, p))
+	case ReasonWAFBlock:
+		if st.Rule != "" {
+			return fmt.Sprintf("remove or narrow WAF rule %s", st.Rule)
+		}
+		return "add an allow rule to the web ACL, whose default action is block"
+	case ReasonNotInternetFacing:
+		if to.Kind.IsLoadBalancer() {
+			return fmt.Sprintf("make %s internet-facing", to.Name)
+		}
+		return fmt.Sprintf("give %s a public address in a subnet routed to an internet gateway", to.Name)
+	case ReasonProtocolRestrict:
+		return "send TCP to port 80 or 443: CloudFront accepts nothing else from viewers"
+	}
+	return ""
+}
+
+// missingConditions names the header and source conditions of t's
+// forwarding rules that p does not meet.
+func missingConditions(t *tierInfo, p *Packet) string {
+	var out []string
+	for _, l := range t.Listeners {
+		if l.Port != p.Port {
+			continue
+		}
+		for _, r := range l.Rules {
+			if !r.Action.IsForward() {
+				continue
+			}
+			for _, c := range r.Conditions {
+				if conditionHolds(c, p) {
+					continue
+				}
+				if c.Header != nil {
+					out = append(out, fmt.Sprintf("rule priority %d needs header %s with a matching value", r.Priority, c.Header.Name))
+				} else {
+					out = append(out, fmt.Sprintf("rule priority %d needs a source address in its source-ip condition", r.Priority))
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "no forwarding rule applies on this port"
+	}
+	return strings.Join(out, "; ")
+}
