@@ -30,7 +30,8 @@ type Request struct {
 	// value is a scenario secret must have Secret set.
 	Headers []Header
 	// Via, when set, keeps only paths that pass this node, such as a tier
-	// name or "<attacker>/own-distribution".
+	// name or "<attacker>/own-distribution". The value "direct" keeps only
+	// paths that go straight from the sender to the target.
 	Via string
 }
 
@@ -72,8 +73,8 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown tier %q: expected one of %s", req.To, strings.Join(n.tierNames(), ", "))
 	}
-	if req.Via != "" && n.tiers[req.Via] == nil && req.Via != DistributionNode(a.Name) {
-		return nil, fmt.Errorf("unknown --via node %q: expected a tier or %q", req.Via, DistributionNode(a.Name))
+	if req.Via != "" && req.Via != ViaDirect && n.tiers[req.Via] == nil && req.Via != DistributionNode(a.Name) {
+		return nil, fmt.Errorf("unknown --via node %q: expected %q, a tier or %q", req.Via, ViaDirect, DistributionNode(a.Name))
 	}
 
 	x := n.exploreRequest(a, &req, target)
@@ -92,7 +93,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 		}
 		path := x.path(st)
 		names := nodeNames(path)
-		if req.Via != "" && !slices.Contains(names, req.Via) {
+		if !viaMatches(names, req.Via) {
 			continue
 		}
 		key := strings.Join(names, ">")
@@ -109,7 +110,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	}
 	if best != nil {
 		res.Reached = true
-		pkt := headlinePacket(res.Hops)
+		pkt := res.Hops[0].Packet
 		res.Packet = &pkt
 		return res, nil
 	}
@@ -124,11 +125,26 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	path := x.path(d.from)
 	res.Path = append(nodeNames(path), d.hop.To)
 	res.Hops = append(x.hops(path), d.hop)
-	pkt := headlinePacket(res.Hops)
+	pkt := res.Hops[0].Packet
 	res.Packet = &pkt
 	res.Reason = d.hop.Reason
 	res.Fix = n.fixFor(d.hop)
 	return res, nil
+}
+
+// ViaDirect is the Via value that keeps only paths without intermediate
+// nodes.
+const ViaDirect = "direct"
+
+// viaMatches reports whether a path of node names honours a Via request.
+func viaMatches(names []string, via string) bool {
+	switch via {
+	case "":
+		return true
+	case ViaDirect:
+		return len(names) == 2
+	}
+	return slices.Contains(names[1:len(names)-1], via)
 }
 
 // ReasonNoPath is the code of a trace that found no hop leading to the
@@ -218,7 +234,7 @@ func (n *Network) closestDrop(x *exploration, target *tierInfo, via string) *dro
 	for i := range x.drops {
 		d := &x.drops[i]
 		path := x.path(d.from)
-		if via != "" && !slices.Contains(nodeNames(path), via) && d.hop.To != via {
+		if !viaMatches(append(nodeNames(path), d.hop.To), via) {
 			continue
 		}
 		score := [2]int{1, -len(path)}

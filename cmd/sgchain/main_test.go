@@ -103,7 +103,11 @@ func TestCheckGoldenOutput(t *testing.T) {
 }
 
 func TestCommandHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"check", "--help"}} {
+	all := [][]string{{"--help"}}
+	for _, c := range commands {
+		all = append(all, []string{c.name, "--help"})
+	}
+	for _, args := range all {
 		stdout, stderr, status := run(t, args...)
 		if status != exitOK {
 			t.Errorf("sgchain %s exited %d, want 0; stderr: %s", strings.Join(args, " "), status, stderr)

@@ -59,7 +59,7 @@ func runTrace(args []string, env *environment) int {
 	proto := fs.String("protocol", "", "protocol: tcp, udp, icmp, icmpv6 or a number 0-255 (default: every protocol in turn)")
 	port := fs.Int("port", -1, "destination port, or ICMP type*256+code (default: every port class in turn)")
 	src := fs.String("src", "", "source address (default: the representative of each source class)")
-	via := fs.String("via", "", "only paths through this node, such as a tier or ATTACKER/own-distribution")
+	via := fs.String("via", "", "only paths through this node (a tier or ATTACKER/own-distribution), or \"direct\" for paths without one")
 	headers := &headerFlag{}
 	fs.Var(headers, "header", "HTTP header NAME=VALUE the packet carries; repeat for several; VALUE @secret means the scenario's secret value")
 	fs.Usage = func() {
