@@ -325,7 +325,7 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 // stateful, so replies to an admitted request always pass them; the text says
 // whether connection tracking or the rules themselves admit them.
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {
-	if s.autoTracked {
+	if s.autoTracked || t.Kind == model.KindNLB {
 		return "tracked: AWS always tracks connections through a Network Load Balancer"
 	}
 	if p.Protocol != model.TCP && p.Protocol != model.UDP {

@@ -53,14 +53,7 @@ func DistributionNode(attacker string) string { return attacker + "/own-distribu
 // explore sends one packet per class of everything the attacker can send and
 // follows every forward, building the graph of flow states.
 func (n *Network) explore(a *model.Attacker) *exploration {
-	x := &exploration{attacker: a, graph: newFlowGraph(), byKey: map[string]*flowState{}}
-	root := &flowState{id: x.graph.addNode(), node: a.Name}
-	if a.Kind == model.AttackerCompromised {
-		root.tier = n.tiers[a.Tier.Name]
-		root.progress = root.tier.stage
-	}
-	x.states = append(x.states, root)
-
+	x, root := n.newExploration(a)
 	for _, e := range n.entries(a) {
 		if err := n.sendClasses(x, root, e); err != nil && x.err == nil {
 			x.err = err
@@ -68,6 +61,19 @@ func (n *Network) explore(a *model.Attacker) *exploration {
 	}
 	x.parent, x.order = x.graph.shortestTree(root.id)
 	return x
+}
+
+// newExploration returns an empty exploration for attacker a and its root
+// state.
+func (n *Network) newExploration(a *model.Attacker) (*exploration, *flowState) {
+	x := &exploration{attacker: a, graph: newFlowGraph(), byKey: map[string]*flowState{}}
+	root := &flowState{id: x.graph.addNode(), node: a.Name}
+	if a.Kind == model.AttackerCompromised {
+		root.tier = n.tiers[a.Tier.Name]
+		root.progress = root.tier.stage
+	}
+	x.states = append(x.states, root)
+	return x, root
 }
 
 // entries lists the ways attacker a can put a packet towards each tier, in
@@ -211,7 +217,10 @@ func (n *Network) privateGroups(e *entry) []*model.SecurityGroup {
 }
 
 // sendFrom delivers p along entry e and follows every forward.
-func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet, class classInfo) {
+//
+// It returns the state of the packet's arrival at the entry tier, or nil when
+// the entry hop drops it.
+func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet, class classInfo) *flowState {
 	from := root
 	if e.via != "" {
 		// The attacker's own request to its distribution, which then
@@ -227,11 +236,13 @@ func (n *Network) sendFrom(x *exploration, root *flowState, e *entry, p Packet, 
 	a := n.deliver(e.from, e.to, p)
 	if !a.hop.Delivered {
 		x.drop(from, a.hop)
-		return
+		return nil
 	}
-	if st := n.follow(x, from, e.to, a); !st.class.set {
+	st := n.follow(x, from, e.to, a)
+	if !st.class.set {
 		st.class = class
 	}
+	return st
 }
 
 // follow adds the state that arrival a creates at tier t and, when that state

@@ -90,9 +90,9 @@ func step(toks []globToken, set []bool, c byte) []bool {
 }
 
 // headerWitnesses returns one header value for each combination of the
-// patterns a value can match, leaving out combinations that only a value in
-// forbidden can produce. Patterns and forbidden values are lower case;
-// forbidden values are literal strings.
+// patterns a value can match, leaving out combinations that only a value
+// containing a forbidden string can produce. Patterns and forbidden values
+// are lower case; forbidden values are literal strings.
 //
 // It explores the product of the patterns' automata breadth first over an
 // alphabet of the bytes the patterns use plus one byte they do not, so every
@@ -104,7 +104,10 @@ func headerWitnesses(patterns, forbidden []string) ([]string, error) {
 		autos = append(autos, globTokens(p, false))
 	}
 	for _, f := range forbidden {
-		autos = append(autos, globTokens(f, true))
+		// A value that contains a secret is as hard to send as the secret:
+		// the sender would have to know it.
+		toks := append([]globToken{{kind: '*'}}, globTokens(f, true)...)
+		autos = append(autos, append(toks, globToken{kind: '*'}))
 	}
 
 	used := map[byte]bool{}

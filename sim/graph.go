@@ -14,12 +14,14 @@ type flowGraph struct {
 	nodes []graph.Node
 	out   map[int64][]graph.Node
 	edges map[[2]int64]*Hop
+	// parent is the node whose edge first reached each node.
+	parent map[int64]int64
 }
 
 var _ traverse.Graph = (*flowGraph)(nil)
 
 func newFlowGraph() *flowGraph {
-	return &flowGraph{out: map[int64][]graph.Node{}, edges: map[[2]int64]*Hop{}}
+	return &flowGraph{out: map[int64][]graph.Node{}, edges: map[[2]int64]*Hop{}, parent: map[int64]int64{}}
 }
 
 // addNode adds a node and returns its ID.
@@ -38,6 +40,18 @@ func (g *flowGraph) addEdge(u, v int64, hop *Hop) {
 	}
 	g.edges[k] = hop
 	g.out[u] = append(g.out[u], g.nodes[v])
+	if _, ok := g.parent[v]; !ok {
+		g.parent[v] = u
+	}
+}
+
+// firstParent returns the node whose edge first reached id, or -1 for a node
+// no edge reaches, such as the root.
+func (g *flowGraph) firstParent(id int64) int64 {
+	if p, ok := g.parent[id]; ok {
+		return p
+	}
+	return -1
 }
 
 // From returns the nodes reachable from id in one hop, in insertion order.

@@ -9,7 +9,8 @@ import (
 
 // notModeled is the note every report carries about the parts of AWS
 // filtering the model leaves out.
-const notModeled = "not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
+const notModeled = "CloudFront is assumed to forward every viewer header to the origin, as an all-viewer origin request policy does; " +
+	"not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
 	"IPv6 paths from the internet, VPC endpoints, peering and Transit Gateway, public-address hairpins from inside the VPC, " +
 	"and health checks (docs/scenario-format.md, \"What the model does not cover\")"
 
@@ -26,9 +27,15 @@ func (n *Network) notes() []string {
 		if t.Kind != model.KindCloudFront || t.CloudFront.WAF == nil {
 			continue
 		}
-		if w := t.CloudFront.WAF; len(w.ManagedRuleGroups) > 0 {
+		w := t.CloudFront.WAF
+		if len(w.ManagedRuleGroups) > 0 {
 			out = append(out, fmt.Sprintf("web ACL %s: managed rule groups %s inspect request content and are assumed to let a well-formed request through",
 				w.Name, strings.Join(w.ManagedRuleGroups, ", ")))
+		}
+		for _, r := range w.Rules {
+			if r.Header != nil && r.Action == "block" {
+				out = append(out, fmt.Sprintf("web ACL %s: rule %s matches header values without regard to case; AWS WAF compares case-sensitively unless the rule applies a LOWERCASE text transformation, so a case variant may pass the block in AWS", w.Name, r.Name))
+			}
 		}
 	}
 	return append(out, notModeled)

@@ -292,10 +292,12 @@ func (n *Network) headerClasses(e *entry) ([][]Header, error) {
 	return classes, nil
 }
 
-// isSecret reports whether v is the value of a secret custom header name.
+// isSecret reports whether v contains a secret value of header name, so
+// that only someone who knows the secret can send v and no output may show
+// it.
 func (n *Network) isSecret(name, v string) bool {
 	return slices.ContainsFunc(n.secrets, func(s secretHeader) bool {
-		return s.name == strings.ToLower(name) && strings.EqualFold(s.value, v)
+		return s.name == strings.ToLower(name) && strings.Contains(strings.ToLower(v), strings.ToLower(s.value))
 	})
 }
 
@@ -313,4 +315,18 @@ func (n *Network) witnesses(patterns, forbidden []string) ([]string, error) {
 	}
 	n.witnessCache[key] = w
 	return w, nil
+}
+
+// canSend reports whether an attacker who knows the secrets in knows can
+// send header h: every secret value that h's value contains must be known.
+func (n *Network) canSend(knows []secretHeader, h Header) bool {
+	for _, s := range n.secrets {
+		if s.name != strings.ToLower(h.Name) || !strings.Contains(strings.ToLower(h.Value), strings.ToLower(s.value)) {
+			continue
+		}
+		if !slices.ContainsFunc(knows, func(k secretHeader) bool { return k.name == s.name && strings.EqualFold(k.value, s.value) }) {
+			return false
+		}
+	}
+	return true
 }

@@ -184,13 +184,8 @@ func (n *Network) tierNames() []string {
 // adding a direct attempt at the target when no entry aims at it, so that a
 // trace can say why the target is out of reach.
 func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierInfo) *exploration {
-	x := &exploration{attacker: a, graph: newFlowGraph(), byKey: map[string]*flowState{}, request: req}
-	root := &flowState{id: x.graph.addNode(), node: a.Name}
-	if a.Kind == model.AttackerCompromised {
-		root.tier = n.tiers[a.Tier.Name]
-		root.progress = root.tier.stage
-	}
-	x.states = append(x.states, root)
+	x, root := n.newExploration(a)
+	x.request = req
 
 	entries := n.entries(a)
 	if !slices.ContainsFunc(entries, func(e *entry) bool { return e.to == target && e.via == "" }) && n.tiers[a.Name] != target {
