@@ -140,6 +140,11 @@ func BuildDiagram(s *model.Scenario) (*Diagram, error) {
 		e.Ports = mergePorts(e.Ports)
 		d.Edges = append(d.Edges, *e)
 	}
+	// An attacker's own distribution that leads nowhere, because no tier
+	// is internet-facing, is left out.
+	d.Nodes = slices.DeleteFunc(d.Nodes, func(nd DiagramNode) bool {
+		return nd.Role == RoleDistribution && !slices.ContainsFunc(d.Edges, func(e DiagramEdge) bool { return e.From == nd.Name })
+	})
 	rank := map[string]int{}
 	for i, nd := range d.Nodes {
 		rank[nd.Name] = i

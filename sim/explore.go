@@ -146,10 +146,11 @@ func (n *Network) sendClasses(x *exploration, root *flowState, e *entry) error {
 	if err != nil {
 		return err
 	}
-	for _, proto := range protocolClasses(e, family) {
-		if x.request != nil && x.request.HasProtocol && x.request.Protocol != proto {
-			continue
-		}
+	protos := protocolClasses(e, family)
+	if x.request != nil && x.request.HasProtocol {
+		protos = requestedProtocol(protos, e, x.request.Protocol)
+	}
+	for _, proto := range protos {
 		for _, ports := range portClasses(e, proto) {
 			port := portRepresentative(ports)
 			if x.request != nil && x.request.HasPort && proto.HasPorts() {
@@ -196,6 +197,20 @@ func (n *Network) sendClasses(x *exploration, root *flowState, e *entry) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// requestedProtocol narrows the protocol classes of entry e to the protocol
+// p a trace asks for. A protocol that no rule of the entry names belongs to
+// the class that one unnamed protocol represents, so it is sent as itself
+// rather than dropped for differing from the representative.
+func requestedProtocol(classes []model.Protocol, e *entry, p model.Protocol) []model.Protocol {
+	switch {
+	case slices.Contains(classes, p):
+		return []model.Protocol{p}
+	case e.protos == nil && p != model.TCP && p != model.UDP && p != model.ICMP && p != model.ICMPv6:
+		return []model.Protocol{p}
 	}
 	return nil
 }

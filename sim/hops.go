@@ -48,7 +48,11 @@ func (n *Network) checkHops() []HopVerdict {
 					Identity: t.SecurityGroups, dstGroups: to.SecurityGroups}
 				a := n.deliver(sender{name: t.Name, tier: t}, to, p)
 				v := HopVerdict{From: t.Name, To: to.Name, Verdict: Holds, Packet: &p, Hops: []Hop{a.hop}}
-				if !a.hop.Delivered {
+				// As for a proxy's hop, a connection the receiver admits
+				// holds even when an ALB answers it with a fixed response:
+				// the model cannot know the headers the tier's requests
+				// carry, so its listener rules cannot decide the hop.
+				if !a.admitted {
 					v.Verdict, v.Reason = Broken, a.hop.Reason
 				}
 				out = append(out, v)
@@ -97,8 +101,9 @@ func (n *Network) proxyHop(from *tierInfo, to *model.Tier, arrivals []arrival) H
 	return v
 }
 
-// forwardedInputs returns, for every tier, the packets that distributions
-// and Network Load Balancers send it in the intended flow.
+// forwardedInputs returns, for every tier, the packets that distributions,
+// Network Load Balancers and compute tiers (through connects_to) send it in
+// the intended flow.
 func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 	out := map[*tierInfo][]intendedInput{}
 	for _, u := range n.ordered {
@@ -108,7 +113,19 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 			for _, f := range n.cloudFrontForwards(u, viewer) {
 				out[f.to] = append(out[f.to], intendedInput{from: f.from, pkt: f.pkt})
 			}
-		case model.KindNLB:
+		default:
+			// A compute tier that connects to a load balancer, as an
+			// application calls an internal ALB.
+			for _, c := range u.ConnectsTo {
+				t := n.tiers[c.Tier.Name]
+				if !t.Kind.IsLoadBalancer() {
+					continue
+				}
+				p := Packet{Src: u.PrivateIP, Dst: t.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
+				out[t] = append(out[t], intendedInput{from: sender{name: u.Name, tier: u}, pkt: p})
+			}
+		}
+		if u.Kind == model.KindNLB {
 			for _, l := range u.Listeners {
 				for _, tg := range l.Default.Forward {
 					t := n.tiers[tg.Tier.Name]

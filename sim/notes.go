@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sgchain/sgchain/model"
@@ -9,8 +10,7 @@ import (
 
 // notModeled is the note every report carries about the parts of AWS
 // filtering the model leaves out.
-const notModeled = "CloudFront is assumed to forward every viewer header to the origin, as an all-viewer origin request policy does; " +
-	"not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
+const notModeled = "not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
 	"IPv6 paths from the internet, VPC endpoints, peering and Transit Gateway, public-address hairpins from inside the VPC, " +
 	"and health checks (docs/scenario-format.md, \"What the model does not cover\")"
 
@@ -37,6 +37,9 @@ func (n *Network) notes() []string {
 				out = append(out, fmt.Sprintf("web ACL %s: rule %s matches header values without regard to case; AWS WAF compares case-sensitively unless the rule applies a LOWERCASE text transformation, so a case variant may pass the block in AWS", w.Name, r.Name))
 			}
 		}
+	}
+	if slices.ContainsFunc(n.ordered, func(t *tierInfo) bool { return t.Kind == model.KindCloudFront }) {
+		out = append(out, "CloudFront is assumed to forward every viewer header to the origin, as an all-viewer origin request policy does")
 	}
 	return append(out, notModeled)
 }

@@ -77,6 +77,9 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 		return nil, fmt.Errorf("unknown --via node %q: expected %q, a tier or %q", req.Via, ViaDirect, DistributionNode(a.Name))
 	}
 
+	if a.Kind == model.AttackerCompromised && a.Tier.Name == target.Name {
+		return nil, fmt.Errorf("%s already runs on tier %s: trace to another tier", a.Name, target.Name)
+	}
 	x := n.exploreRequest(a, &req, target)
 	if x.err != nil {
 		return nil, x.err
@@ -88,7 +91,9 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	seen := map[string]bool{}
 	for _, id := range x.order {
 		st := x.states[id]
-		if st.tier != target {
+		// The root is a compromised attacker's own tier, which no packet
+		// reached.
+		if st.tier != target || st == x.states[0] {
 			continue
 		}
 		path := x.path(st)
@@ -188,7 +193,7 @@ func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierIn
 	x.request = req
 
 	entries := n.entries(a)
-	if !slices.ContainsFunc(entries, func(e *entry) bool { return e.to == target && e.via == "" }) && n.tiers[a.Name] != target {
+	if !slices.ContainsFunc(entries, func(e *entry) bool { return e.to == target && e.via == "" }) && !(a.Kind == model.AttackerCompromised && n.tiers[a.Tier.Name] == target) {
 		if e := n.directEntry(a, target); e != nil {
 			entries = append(entries, e)
 		}
@@ -220,23 +225,36 @@ func (n *Network) directEntry(a *model.Attacker, t *tierInfo) *entry {
 	return nil
 }
 
-// closestDrop picks the drop to narrate when nothing arrives: a drop at the
-// target itself if there is one, on the shortest path; otherwise the drop
-// furthest along a path. Ties go to the drop found first.
+// closestDrop picks the drop to narrate when nothing arrives. It prefers a
+// drop at the target itself; among those, one on a real path over the
+// direct attempt a trace adds to explain an unreachable tier, then the one
+// that passed the most filters before it stopped, then the shortest path.
+// Away from the target it prefers the drop furthest along a path. Ties go to
+// the drop found first.
 func (n *Network) closestDrop(x *exploration, target *tierInfo, via string) *dropped {
 	var best *dropped
-	var bestScore [2]int
+	var bestScore [4]int
 	for i := range x.drops {
 		d := &x.drops[i]
 		path := x.path(d.from)
 		if !viaMatches(append(nodeNames(path), d.hop.To), via) {
 			continue
 		}
-		score := [2]int{1, -len(path)}
-		if d.hop.To == target.Name {
-			score = [2]int{0, len(path)}
+		passed := 0
+		for _, st := range d.hop.Steps {
+			if st.Allowed {
+				passed++
+			}
 		}
-		if best == nil || score[0] < bestScore[0] || (score[0] == bestScore[0] && score[1] < bestScore[1]) {
+		score := [4]int{1, 0, -passed, -len(path)}
+		if d.hop.To == target.Name {
+			synthetic := 0
+			if d.hop.Reason == ReasonNotInternetFacing {
+				synthetic = 1
+			}
+			score = [4]int{0, synthetic, -passed, len(path)}
+		}
+		if best == nil || slices.Compare(score[:], bestScore[:]) < 0 {
 			best, bestScore = d, score
 		}
 	}
@@ -278,7 +296,10 @@ func (n *Network) fixFor(h Hop) string {
 	switch st.Reason {
 	case ReasonSGRulesMismatch, ReasonSGNoRules:
 		if st.Filter == FilterEgress {
-			from := n.tiers[h.From]
+			from := n.senderTier(h.From)
+			if from == nil || len(from.SecurityGroups) == 0 {
+				return ""
+			}
 			peer := p.Dst.String() + "/32"
 			if len(p.dstGroups) > 0 {
 				peer = "security group " + p.dstGroups[0].Name
@@ -338,4 +359,19 @@ func missingConditions(t *tierInfo, p *Packet) string {
 		return "no forwarding rule applies on this port"
 	}
 	return strings.Join(out, "; ")
+}
+
+// senderTier returns the tier whose egress rules filter what the named node
+// sends: the tier itself, or a compromised attacker's tier. It returns nil
+// for other nodes.
+func (n *Network) senderTier(name string) *tierInfo {
+	if t, ok := n.tiers[name]; ok {
+		return t
+	}
+	for _, a := range n.Scenario.Attackers {
+		if a.Name == name && a.Tier != nil {
+			return n.tiers[a.Tier.Name]
+		}
+	}
+	return nil
 }

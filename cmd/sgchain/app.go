@@ -40,6 +40,8 @@ var commands = []command{
 	{name: "check", summary: "Check scenarios for skippable stages and broken hops", run: runCheck},
 	{name: "trace", summary: "Follow one packet hop by hop and explain its fate", run: runTrace},
 	{name: "reach", summary: "List which tiers each attacker and tier reaches, on which ports", run: runReach},
+	{name: "diff", summary: "Compare the reachability and verdicts of two scenarios", run: runDiff},
+	{name: "whatif", summary: "Change a scenario and show what the change does", run: runWhatif},
 }
 
 const usageText = `sgchain model-checks layered AWS network designs. It sends one synthetic
