@@ -12,7 +12,7 @@ import (
 
 // Reach changes.
 const (
-	NewlyReaches   = "newly reaches"
+	NewlyReaches    = "newly reaches"
 	NoLongerReaches = "no longer reaches"
 )
 
