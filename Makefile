@@ -19,8 +19,12 @@ demo: build
 	if [ $$status -eq 2 ]; then exit 2; fi; \
 	echo; echo "sgchain exit status $$status (0: everything holds, 1: findings)"
 
+# test runs the Go tests, then the expectations of every shipped scenario
+# with the freshly built binary, as CI would.
 test: vet
 	$(GO) test ./...
+	$(GO) build -o $(SGCHAIN) ./cmd/sgchain
+	$(SGCHAIN) test scenarios/
 
 vet:
 	$(GO) vet ./...

@@ -1,6 +1,6 @@
 package model
 
-var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "tiers", "chain", "attackers"}
+var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "tiers", "chain", "attackers", "expect"}
 
 // decodeScenario decodes the top-level mapping. Sections are decoded in
 // dependency order, whatever their order in the file, so that a reference
@@ -44,6 +44,9 @@ func (d *decoder) decodeScenario(root value) {
 		d.decodeAttackers(v)
 	} else {
 		s.Attackers = []*Attacker{defaultAttacker(s.Pos)}
+	}
+	if v, ok := o.get("expect"); ok {
+		d.decodeExpect(v)
 	}
 
 	for _, check := range d.deferred {

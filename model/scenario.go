@@ -24,6 +24,9 @@ type Scenario struct {
 	Tiers          []*Tier
 	Chain          []*Stage
 	Attackers      []*Attacker
+	// Expect holds the verdicts the scenario asserts about itself, or nil
+	// when the file has no expect section.
+	Expect *Expectations
 
 	// Pos is the position of the document's top-level mapping.
 	Pos Pos

@@ -38,6 +38,7 @@ type environment struct {
 
 var commands = []command{
 	{name: "check", summary: "Check scenarios for skippable stages and broken hops", run: runCheck},
+	{name: "test", summary: "Check the expectations in scenarios' expect sections", run: runTest},
 	{name: "trace", summary: "Follow one packet hop by hop and explain its fate", run: runTrace},
 	{name: "reach", summary: "List which tiers each attacker and tier reaches, on which ports", run: runReach},
 	{name: "diff", summary: "Compare the reachability and verdicts of two scenarios", run: runDiff},
