@@ -145,6 +145,9 @@ func BuildDiagram(s *model.Scenario) (*Diagram, error) {
 	d.Nodes = slices.DeleteFunc(d.Nodes, func(nd DiagramNode) bool {
 		return nd.Role == RoleDistribution && !slices.ContainsFunc(d.Edges, func(e DiagramEdge) bool { return e.From == nd.Name })
 	})
+	d.Edges = slices.DeleteFunc(d.Edges, func(e DiagramEdge) bool {
+		return !slices.ContainsFunc(d.Nodes, func(nd DiagramNode) bool { return nd.Name == e.To })
+	})
 	rank := map[string]int{}
 	for i, nd := range d.Nodes {
 		rank[nd.Name] = i

@@ -41,6 +41,7 @@ var commands = []command{
 	{name: "test", summary: "Check the expectations in scenarios' expect sections", run: runTest},
 	{name: "trace", summary: "Follow one packet hop by hop and explain its fate", run: runTrace},
 	{name: "reach", summary: "List which tiers each attacker and tier reaches, on which ports", run: runReach},
+	{name: "graph", summary: "Draw a scenario's flows and findings as Mermaid, DOT or HTML", run: runGraph},
 	{name: "diff", summary: "Compare the reachability and verdicts of two scenarios", run: runDiff},
 	{name: "whatif", summary: "Change a scenario and show what the change does", run: runWhatif},
 }

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// teachingReport is the part of the check --format json report that the
+// teaching lessons assert on.
+type teachingReport struct {
+	Verdict string `json:"verdict"`
+	Stages  []struct {
+		Attacker string `json:"attacker"`
+		Stage    int    `json:"stage"`
+		Verdict  string `json:"verdict"`
+	} `json:"stages"`
+	Hops []struct {
+		From    string `json:"from"`
+		To      string `json:"to"`
+		Verdict string `json:"verdict"`
+		Reason  string `json:"reason"`
+		Packet  *struct {
+			Src      string   `json:"src"`
+			Identity []string `json:"security_group_identity"`
+		} `json:"packet"`
+	} `json:"hops"`
+	Findings []struct {
+		Kind     string   `json:"kind"`
+		Code     string   `json:"code"`
+		Tier     string   `json:"tier"`
+		Attacker string   `json:"attacker"`
+		Stage    int      `json:"stage"`
+		Path     []string `json:"path"`
+		Rules    []string `json:"rules"`
+	} `json:"findings"`
+}
+
+// teachingLesson is the expected check result of one broken/fix pair under
+// scenarios/teaching. Stages and hops not listed must hold in both files.
+type teachingLesson struct {
+	dir string
+	// skippable lists the "attacker/stage" pairs that are skippable in broken.yaml.
+	skippable []string
+	// skipVia names a node that the path of every skip finding passes, or "".
+	skipVia string
+	// broken lists the "from->to" intended hops that are broken in broken.yaml.
+	broken []string
+	// brokenIdentity is the security group the broken hop's packet carries, or "".
+	brokenIdentity string
+	// brokenSrcOutside is a CIDR prefix the broken hop's source must not start with, or "".
+	brokenSrcOutside string
+	// warnings lists "code:rule,rule" warnings that broken.yaml must produce.
+	warnings []string
+}
+
+var teachingLessons = []teachingLesson{
+	// The ALB admits only the CloudFront origin-facing prefix list and forwards
+	// everything. That list is shared by every distribution of every account,
+	// so the attacker's own distribution reaches the ALB and the app. The fix
+	// adds the secret origin header and a listener that returns a fixed 403
+	// without it.
+	{
+		dir:       "scenarios/teaching/01-cloudfront-prefix-list",
+		skippable: []string{"internet/2", "internet/3"},
+		skipVia:   "internet/own-distribution",
+	},
+
+	// CloudFront sends the secret header to an NLB, which forwards TCP and
+	// never reads it, so the attacker's own distribution reaches the NLB and
+	// the tasks. The fix puts an ALB with the header rule in the NLB's place.
+	{
+		dir:       "scenarios/teaching/02-nlb-cannot-check-header",
+		skippable: []string{"internet/2", "internet/3"},
+		skipVia:   "internet/own-distribution",
+	},
+
+	// The api admits the web tasks' group, but the internal ALB opens its own
+	// connection and carries its own group, so the intended hop is broken. A
+	// compromised web task that goes around the ALB matches the rule. The fix
+	// admits the ALB's group instead.
+	{
+		dir:            "scenarios/teaching/03-proxy-replaces-identity",
+		skippable:      []string{"breached-web/3"},
+		broken:         []string{"api-alb->api"},
+		brokenIdentity: "api-alb",
+	},
+
+	// A second "temporary" group on the web servers admits 8080 from
+	// 0.0.0.0/0. Groups on one interface pool their rules, so the tight rule
+	// is shadowed, and the servers' public addresses make them reachable
+	// without the ALB. The fix detaches the second group.
+	{
+		dir:       "scenarios/teaching/04-union-of-groups",
+		skippable: []string{"internet/2"},
+		warnings:  []string{"shadowed-rule:security_groups.web.ingress[0],security_groups.debug-temp.ingress[0]"},
+	},
+
+	// Instance targets behind an NLB see the client's address (client IP
+	// preservation is on by default), so a target rule for the VPC CIDR drops
+	// every client connection. The fix admits the NLB's security group.
+	{
+		dir:              "scenarios/teaching/06-nlb-client-ip-preservation",
+		broken:           []string{"nlb->app"},
+		brokenIdentity:   "nlb",
+		brokenSrcOutside: "10.",
+	},
+}
+
+// checkTeaching runs check --format json on file and decodes the report.
+func checkTeaching(t *testing.T, file string) (teachingReport, int) {
+	t.Helper()
+	stdout, stderr, status := run(t, "check", "--format", "json", file)
+	if status == exitInvalid {
+		t.Fatalf("check %s exited 2: %s", file, stderr)
+	}
+	var r teachingReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("check %s: output is not one JSON report: %v", file, err)
+	}
+	return r, status
+}
+
+func TestTeachingBrokenScenarios(t *testing.T) {
+	for _, lesson := range teachingLessons {
+		t.Run(filepath.Base(lesson.dir), func(t *testing.T) {
+			r, status := checkTeaching(t, lesson.dir+"/broken.yaml")
+			if status != exitFindings {
+				t.Errorf("exit status = %d, want %d", status, exitFindings)
+			}
+			if r.Verdict != "violated" {
+				t.Errorf("verdict = %q, want violated", r.Verdict)
+			}
+
+			for _, st := range r.Stages {
+				key := st.Attacker + "/" + itoa(st.Stage)
+				want := "holds"
+				if slices.Contains(lesson.skippable, key) {
+					want = "skippable"
+				}
+				if st.Verdict != want {
+					t.Errorf("stage %s verdict = %q, want %q", key, st.Verdict, want)
+				}
+			}
+			for _, key := range lesson.skippable {
+				attacker, stage, _ := strings.Cut(key, "/")
+				found := false
+				for _, f := range r.Findings {
+					if f.Kind == "skip" && f.Code == "skip" && f.Attacker == attacker && itoa(f.Stage) == stage {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no skip finding for %s", key)
+				}
+			}
+			if lesson.skipVia != "" {
+				for _, f := range r.Findings {
+					if f.Kind == "skip" && !slices.Contains(f.Path, lesson.skipVia) {
+						t.Errorf("skip finding for %s/%d has path %v, want it through %s", f.Attacker, f.Stage, f.Path, lesson.skipVia)
+					}
+				}
+			}
+
+			for _, h := range r.Hops {
+				key := h.From + "->" + h.To
+				want := "holds"
+				if slices.Contains(lesson.broken, key) {
+					want = "broken"
+				}
+				if h.Verdict != want {
+					t.Errorf("hop %s verdict = %q, want %q", key, h.Verdict, want)
+				}
+				if want != "broken" {
+					continue
+				}
+				if h.Reason != "ENI_SG_RULES_MISMATCH" {
+					t.Errorf("hop %s reason = %q, want ENI_SG_RULES_MISMATCH", key, h.Reason)
+				}
+				if h.Packet == nil {
+					t.Errorf("hop %s has no packet", key)
+					continue
+				}
+				if lesson.brokenIdentity != "" && !slices.Contains(h.Packet.Identity, lesson.brokenIdentity) {
+					t.Errorf("hop %s packet carries groups %v, want %s", key, h.Packet.Identity, lesson.brokenIdentity)
+				}
+				if lesson.brokenSrcOutside != "" && strings.HasPrefix(h.Packet.Src, lesson.brokenSrcOutside) {
+					t.Errorf("hop %s packet source = %s, want the client's address outside %s*", key, h.Packet.Src, lesson.brokenSrcOutside)
+				}
+			}
+			for _, key := range lesson.broken {
+				from, to, _ := strings.Cut(key, "->")
+				found := false
+				for _, f := range r.Findings {
+					if f.Kind == "broken" && f.Code == "broken-hop" && len(f.Path) >= 2 &&
+						f.Path[len(f.Path)-2] == from && f.Path[len(f.Path)-1] == to {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no broken-hop finding for %s", key)
+				}
+			}
+
+			for _, w := range lesson.warnings {
+				code, rules, _ := strings.Cut(w, ":")
+				found := false
+				for _, f := range r.Findings {
+					if f.Kind == "warning" && f.Code == code && slices.Equal(f.Rules, strings.Split(rules, ",")) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no %s warning naming %s", code, rules)
+				}
+			}
+		})
+	}
+}
+
+// TestTeachingFixScenarios checks that every fix.yaml holds: every stage
+// holds for every attacker, every intended hop holds, and nothing, not even
+// a warning, is reported.
+func TestTeachingFixScenarios(t *testing.T) {
+	for _, lesson := range teachingLessons {
+		t.Run(filepath.Base(lesson.dir), func(t *testing.T) {
+			r, status := checkTeaching(t, lesson.dir+"/fix.yaml")
+			if status != exitOK {
+				t.Errorf("exit status = %d, want %d", status, exitOK)
+			}
+			if r.Verdict != "holds" {
+				t.Errorf("verdict = %q, want holds", r.Verdict)
+			}
+			for _, st := range r.Stages {
+				if st.Verdict != "holds" {
+					t.Errorf("stage %s/%d verdict = %q, want holds", st.Attacker, st.Stage, st.Verdict)
+				}
+			}
+			for _, h := range r.Hops {
+				if h.Verdict != "holds" {
+					t.Errorf("hop %s->%s verdict = %q, want holds", h.From, h.To, h.Verdict)
+				}
+			}
+			for _, f := range r.Findings {
+				t.Errorf("unexpected %s finding %s on tier %s", f.Kind, f.Code, f.Tier)
+			}
+		})
+	}
+}
+
+// TestTeachingLessonsListed checks that every lesson folder has a broken.yaml
+// and a fix.yaml and an entry in teachingLessons, so that a new lesson cannot
+// ship without asserted verdicts.
+func TestTeachingLessonsListed(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(rootDir, "scenarios", "teaching", "*", "broken.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, lesson := range teachingLessons {
+		listed[lesson.dir] = true
+	}
+	for _, broken := range dirs {
+		rel, _ := filepath.Rel(rootDir, filepath.Dir(broken))
+		dir := filepath.ToSlash(rel)
+		if !listed[dir] {
+			t.Errorf("%s has no entry in teachingLessons", dir)
+		}
+		delete(listed, dir)
+	}
+	for dir := range listed {
+		t.Errorf("teachingLessons lists %s, which has no broken.yaml", dir)
+	}
+	fixes, err := filepath.Glob(filepath.Join(rootDir, "scenarios", "teaching", "*", "fix.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fixes) != len(dirs) {
+		t.Errorf("found %d broken.yaml and %d fix.yaml files, want a fix for every broken scenario", len(dirs), len(fixes))
+	}
+}
