@@ -159,9 +159,17 @@ func (d *decoder) decodeWAFRule(v value) (*WAFRule, value, value) {
 
 	f, ok := d.oneOf(o, wafMatchKeys, "source_cidrs: [198.51.100.0/24]")
 	if ok && f.name == "source_cidrs" {
-		cidrs, _, ok := d.prefixes(f.value, 0, "a list of CIDR blocks")
+		cidrs, vals, ok := d.prefixes(f.value, 0, "a list of CIDR blocks")
 		if ok && len(f.value.node.Content) == 0 {
 			d.errorf(f.value.at, f.value.path, "Invalid value", "The list of source CIDR blocks is empty. List at least one block to match.")
+		}
+		// The rule stands for an AWS WAF IP set, whose IPAddressVersion is
+		// IPV4 or IPV6.
+		for i, c := range cidrs {
+			if first := familyOf(cidrs[0].Addr()); familyOf(c.Addr()) != first {
+				d.errorf(vals[i].at, vals[i].path, "Invalid CIDR", "%s is an %s block, but the rule's first block %s is %s. An AWS WAF IP set holds addresses of one IP version, so put the %s blocks in a rule of their own.",
+					c, familyName(familyOf(c.Addr())), cidrs[0], familyName(first), familyName(familyOf(c.Addr())))
+			}
 		}
 		r.SourceCIDRs = cidrs
 	}

@@ -45,7 +45,7 @@ func (d *decoder) decodeRule(sg *SecurityGroup, dir Direction, i int, v value) *
 		r.Protocol, protocolOK = d.protocol(pv)
 	}
 	if protocolOK {
-		d.decodeRulePorts(r, o)
+		r.Ports = d.decodeRulePorts(r.Protocol, o)
 	}
 
 	if peer, ok := o.get(peerKey); ok {
@@ -60,38 +60,42 @@ func (d *decoder) decodeRule(sg *SecurityGroup, dir Direction, i int, v value) *
 	return r
 }
 
-// decodeRulePorts sets r.Ports from ports, icmp_type and icmp_code, which
-// apply by protocol.
-func (d *decoder) decodeRulePorts(r *Rule, o *object) {
-	switch r.Protocol {
+// decodeRulePorts decodes the ports, icmp_type and icmp_code keys of a
+// security-group or network ACL rule, which apply by protocol, into the
+// rule's port range.
+func (d *decoder) decodeRulePorts(protocol Protocol, o *object) PortRange {
+	switch protocol {
 	case TCP, UDP:
 		for _, key := range []string{"icmp_type", "icmp_code"} {
 			if f, ok := o.fields[key]; ok {
-				d.errorf(f.key, f.value.path, "Unknown key", "%s applies only to icmp and icmpv6 rules, and this rule's protocol is %s. Remove it, or select ports with ports.", key, r.Protocol)
+				d.errorf(f.key, f.value.path, "Unknown key", "%s applies only to icmp and icmpv6 rules, and this rule's protocol is %s. Remove it, or select ports with ports.", key, protocol)
 			}
 		}
-		if pv, ok := d.require(o, "ports", "ports: 443"); ok {
-			r.Ports, _ = d.portRange(pv)
+		pv, ok := d.require(o, "ports", "ports: 443")
+		if !ok {
+			return PortRange{}
 		}
+		ports, _ := d.portRange(pv)
+		return ports
 
 	case ICMP, ICMPv6:
 		if f, ok := o.fields["ports"]; ok {
-			d.errorf(f.key, f.value.path, "Unknown key", "%s rules have no ports. Select ICMP messages with icmp_type and icmp_code instead.", r.Protocol)
+			d.errorf(f.key, f.value.path, "Unknown key", "%s rules have no ports. Select ICMP messages with icmp_type and icmp_code instead.", protocol)
 		}
-		r.Ports = d.icmpRange(r, o)
+		return d.icmpRange(&Rule{Protocol: protocol}, o)
 
 	default:
 		for _, key := range []string{"icmp_type", "icmp_code"} {
 			if f, ok := o.fields[key]; ok {
-				d.errorf(f.key, f.value.path, "Unknown key", "%s applies only to icmp and icmpv6 rules, and this rule's protocol is %s. Remove it.", key, r.Protocol)
+				d.errorf(f.key, f.value.path, "Unknown key", "%s applies only to icmp and icmpv6 rules, and this rule's protocol is %s. Remove it.", key, protocol)
 			}
 		}
-		r.Ports = AllPorts
 		if pv, ok := o.get("ports"); ok {
 			if ports, ok := d.portRange(pv); ok && !ports.IsAll() {
-				d.warnf(pv.at, pv.path, "Ports ignored", "AWS ignores ports for protocol %s, so the rule allows every port. Remove ports, or use tcp or udp to select ports.", r.Protocol)
+				d.warnf(pv.at, pv.path, "Ports ignored", "AWS ignores ports for protocol %s, so the rule matches every port. Remove ports, or use tcp or udp to select ports.", protocol)
 			}
 		}
+		return AllPorts
 	}
 }
 

@@ -1,6 +1,6 @@
 package model
 
-var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "tiers", "chain", "attackers", "expect"}
+var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "network_acls", "tiers", "chain", "attackers", "expect"}
 
 // decodeScenario decodes the top-level mapping. Sections are decoded in
 // dependency order, whatever their order in the file, so that a reference
@@ -33,6 +33,9 @@ func (d *decoder) decodeScenario(root value) {
 	}
 	if v, ok := o.get("security_groups"); ok {
 		d.decodeSecurityGroups(v)
+	}
+	if v, ok := o.get("network_acls"); ok {
+		d.decodeNetworkACLs(v)
 	}
 	if v, ok := d.require(o, "tiers", "tiers: {app: {kind: ecs, subnets: [app-a], security_groups: [app]}}"); ok {
 		d.decodeTiers(v)

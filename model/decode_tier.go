@@ -8,14 +8,14 @@ import (
 // tierKeys lists the keys each tier kind takes.
 var tierKeys = map[Kind][]string{
 	KindCloudFront:  {"kind", "waf", "origins"},
-	KindALB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "listeners"},
-	KindNLB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "listeners"},
-	KindECS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
-	KindEC2:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
-	KindEKS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
-	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "private_ip", "connects_to"},
-	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip"},
-	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "private_ip"},
+	KindALB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
+	KindNLB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
+	KindECS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
+	KindEC2:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
+	KindEKS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
+	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
+	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports"},
+	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports"},
 }
 
 var connectionKeys = []string{"tier", "protocol", "port"}
@@ -100,9 +100,11 @@ func (d *decoder) decodeTier(t *Tier, o *object) {
 		d.decodeCloudFront(t, o)
 	case t.Kind.IsLoadBalancer():
 		d.decodePlacement(t, o)
+		d.decodeEphemeralPorts(t, o)
 		d.decodeLoadBalancer(t, o)
 	default:
 		d.decodePlacement(t, o)
+		d.decodeEphemeralPorts(t, o)
 		d.decodeEndpoint(t, o)
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 var (
 	vpcKeys    = []string{"cidr", "ipv6_cidr", "subnets"}
-	subnetKeys = []string{"cidr", "ipv6_cidr", "public"}
+	subnetKeys = []string{"cidr", "ipv6_cidr", "public", "network_acl"}
 )
 
 // AWS accepts IPv4 blocks from /16 to /28 for both VPCs and subnets.
@@ -147,6 +147,11 @@ func (d *decoder) decodeSubnet(sub *Subnet, v value) (cidr, ipv6 value) {
 
 	if p, ok := o.get("public"); ok {
 		sub.Public, _ = d.boolean(p)
+	}
+	// The network_acls section is decoded after the VPCs, so the reference
+	// resolves once the whole scenario is decoded.
+	if av, ok := o.get("network_acl"); ok {
+		d.deferred = append(d.deferred, func() { d.resolveSubnetACL(sub, av) })
 	}
 	return cidr, ipv6
 }

@@ -1,9 +1,9 @@
 package model
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		if s == nil {
 			t.Fatal("Parse returned a nil scenario")
 		}
-		lines := bytes.Count(data, []byte("\n")) + 1
+		lines := yamlLines(data)
 		for _, d := range ds {
 			if d.Summary == "" {
 				t.Errorf("diagnostic without summary: %+v", d)
@@ -53,4 +53,18 @@ func FuzzParse(f *testing.F) {
 			checkResolved(t, s)
 		}
 	})
+}
+
+// yamlLines counts the lines of data the way YAML does: CR LF, CR, LF, NEL,
+// LS and PS each end a line.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := 1
+	for _, r := range s {
+		switch r {
+		case '\n', '\r', 0x85, 0x2028, 0x2029:
+			n++
+		}
+	}
+	return n
 }

@@ -39,6 +39,14 @@ func Load(path string) (*Scenario, Diagnostics) {
 		}}
 	}
 
+	// A problem with the content points at its start, so that editors
+	// open the file there.
+	failAtStart := func(summary, format string, args ...any) (*Scenario, Diagnostics) {
+		s, ds := fail(summary, format, args...)
+		ds[0].Pos.Line, ds[0].Pos.Column = 1, 1
+		return s, ds
+	}
+
 	f, err := os.Open(path)
 	if err != nil {
 		return fail("Cannot read file", "Opening the scenario failed: %v.", err)
@@ -53,7 +61,7 @@ func Load(path string) (*Scenario, Diagnostics) {
 		return fail("Cannot read file", "%s is a directory. Give the path of a scenario file.", path)
 	}
 	if info.Mode().IsRegular() && info.Size() > MaxFileSize {
-		return fail("File too large", "The file has %d bytes, more than the limit of %d (8 MiB). A scenario file is YAML text of a few kilobytes.", info.Size(), MaxFileSize)
+		return failAtStart("File too large", "The file has %d bytes, more than the limit of %d (8 MiB). A scenario file is YAML text of a few kilobytes.", info.Size(), MaxFileSize)
 	}
 
 	// The limit guards against files that grow after Stat and against
@@ -82,7 +90,7 @@ func (d *decoder) parse(data []byte) {
 	first := &yaml.Node{Line: 1, Column: 1}
 	switch {
 	case len(data) == 0:
-		d.errorf(nil, "", "Empty file", "The scenario file is empty. A scenario is a YAML mapping with at least name, vpcs, tiers and chain.")
+		d.errorf(first, "", "Empty file", "The scenario file is empty. A scenario is a YAML mapping with at least name, vpcs, tiers and chain.")
 		return
 	case len(data) > MaxFileSize:
 		d.errorf(first, "", "File too large", "The file has %d bytes, more than the limit of %d (8 MiB). A scenario file is YAML text of a few kilobytes.", len(data), MaxFileSize)
@@ -122,9 +130,9 @@ func (d *decoder) checkEncoding(data []byte) bool {
 		case r == 0:
 			d.errorf(at(), "", "Invalid character", "The file contains a NUL byte at offset %d, so it is binary data rather than a YAML scenario.", i)
 			return false
-		case r == '\n':
+		case isLineBreak(data, i, r):
 			line, col = line+1, 0
-		case r == '\t', r == '\r', r == 0x85, r == 0xFEFF:
+		case r == '\t', r == '\r', r == 0xFEFF:
 		case r < 0x20, r >= 0x7F && r < 0xA0, r == 0xFFFE, r == 0xFFFF:
 			d.errorf(at(), "", "Invalid character", "The file contains the control character %U at offset %d, which YAML does not allow. Remove it.", r, i)
 			return false
@@ -133,6 +141,33 @@ func (d *decoder) checkEncoding(data []byte) bool {
 		col++
 	}
 	return true
+}
+
+// isLineBreak reports whether rune r at offset i of data ends a line as the
+// YAML parser counts lines: a line feed, a carriage return not followed by a
+// line feed, NEL, or the Unicode line and paragraph separators.
+func isLineBreak(data []byte, i int, r rune) bool {
+	switch r {
+	case '\n', 0x85, 0x2028, 0x2029:
+		return true
+	case '\r':
+		return i+1 == len(data) || data[i+1] != '\n'
+	}
+	return false
+}
+
+// lineCount returns the number of lines of data as the YAML parser counts
+// them.
+func lineCount(data []byte) int {
+	n := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if isLineBreak(data, i, r) {
+			n++
+		}
+		i += size
+	}
+	return n
 }
 
 // parseYAML parses data into a node tree and returns its single document.
@@ -223,7 +258,7 @@ func (d *decoder) yamlError(data []byte, err error) {
 	}
 	// At the end of the input the library can report the line after the
 	// last one.
-	line = min(line, bytes.Count(data, []byte("\n"))+1)
+	line = min(line, lineCount(data))
 	at := &yaml.Node{Line: line, Column: 1}
 	detail := yamlParserErrors[msg]
 	if detail == "" {

@@ -348,7 +348,7 @@ func TestParseInputErrors(t *testing.T) {
 		summary   string
 		line, col int
 	}{
-		{"empty", "", "Empty file", 0, 0},
+		{"empty", "", "Empty file", 1, 1},
 		{"only comments", "# nothing\n\n", "Empty file", 1, 1},
 		{"list document", "- a\n- b\n", "Wrong type", 1, 1},
 		{"scalar document", "hello\n", "Wrong type", 1, 1},

@@ -856,4 +856,5 @@ func checkResolved(t testing.TB, s *Scenario) {
 			t.Errorf("attacker %s has no tier", a.Name)
 		}
 	}
+	checkNetworkACLsResolved(t, s)
 }

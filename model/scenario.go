@@ -21,6 +21,7 @@ type Scenario struct {
 	VPCs           []*VPC
 	PrefixLists    []*PrefixList
 	SecurityGroups []*SecurityGroup
+	NetworkACLs    []*NetworkACL
 	Tiers          []*Tier
 	Chain          []*Stage
 	Attackers      []*Attacker
@@ -61,7 +62,10 @@ type Subnet struct {
 	// Public reports whether the subnet's route table sends 0.0.0.0/0 to an
 	// internet gateway.
 	Public bool
-	Pos    Pos
+	// NetworkACL is the subnet's network ACL, or nil for the VPC's default
+	// network ACL, which allows all traffic in both directions.
+	NetworkACL *NetworkACL
+	Pos        Pos
 }
 
 // PrefixList is a customer-managed or AWS-managed prefix list.

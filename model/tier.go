@@ -54,6 +54,11 @@ type Tier struct {
 	PrivateIP netip.Addr
 	// PublicAddr is the representative public address when PublicIP is set.
 	PublicAddr netip.Addr
+	// EphemeralPorts is the range the tier's interfaces pick source ports
+	// from when they open a connection, which network ACLs must admit for
+	// the replies. The loader sets AWS's documented range for the kind
+	// unless the scenario sets it.
+	EphemeralPorts PortRange
 
 	CloudFront *CloudFront   // kind cloudfront
 	Listeners  []*Listener   // kinds alb and nlb

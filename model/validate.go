@@ -77,6 +77,12 @@ func (d *decoder) lookupGroup(v value) (*SecurityGroup, bool) {
 	})
 }
 
+func (d *decoder) lookupNetworkACL(v value) (*NetworkACL, bool) {
+	return lookup(d, v, "network ACL", d.networkACLs, func() []string {
+		return mapNames(d.s.NetworkACLs, func(x *NetworkACL) string { return x.Name })
+	})
+}
+
 func (d *decoder) lookupTier(v value) (*Tier, bool) {
 	return lookup(d, v, "tier", d.tiers, func() []string {
 		return mapNames(d.s.Tiers, func(x *Tier) string { return x.Name })

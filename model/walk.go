@@ -22,6 +22,7 @@ type decoder struct {
 	subnetKeys  map[*Subnet]*yaml.Node
 	prefixLists map[string]*PrefixList
 	groups      map[string]*SecurityGroup
+	networkACLs map[string]*NetworkACL
 	tiers       map[string]*Tier
 
 	// privateIPs holds the private_ip value of each tier that sets one, for
@@ -51,6 +52,7 @@ func newDecoder(file string) *decoder {
 		subnetKeys:  map[*Subnet]*yaml.Node{},
 		prefixLists: map[string]*PrefixList{},
 		groups:      map[string]*SecurityGroup{},
+		networkACLs: map[string]*NetworkACL{},
 		tiers:       map[string]*Tier{},
 		privateIPs:  map[*Tier]value{},
 		names:       map[string][]string{},

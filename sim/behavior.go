@@ -76,6 +76,14 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		hop.Steps = append(hop.Steps, st)
 	}
 
+	from, to := subnetOf(s.tier), subnetOf(t)
+	for _, st := range naclRequest(from, to, &p) {
+		if !st.Allowed {
+			return drop(st)
+		}
+		hop.Steps = append(hop.Steps, st)
+	}
+
 	switch t.Kind {
 	case model.KindCloudFront:
 		if p.Protocol != model.TCP || (p.Port != 80 && p.Port != 443) {
@@ -105,6 +113,13 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		}
 	default:
 		st := sgStep(t, model.Ingress, &p)
+		if !st.Allowed {
+			return drop(st)
+		}
+		hop.Steps = append(hop.Steps, st)
+	}
+
+	if st, ok := naclReply(from, to, &p); ok {
 		if !st.Allowed {
 			return drop(st)
 		}
@@ -258,7 +273,7 @@ func (n *Network) cloudFrontForwards(t *tierInfo, p Packet) []forward {
 	for _, o := range t.CloudFront.Origins {
 		to := n.tiers[o.Tier.Name]
 		for _, port := range o.Ports() {
-			q := Packet{Protocol: model.TCP, Port: port, Dst: to.PublicAddr, Headers: p.Headers}
+			q := Packet{Protocol: model.TCP, Port: port, Dst: to.PublicAddr, Headers: p.Headers, srcPorts: elbEphemeral, intended: p.intended}
 			for _, h := range o.CustomHeaders {
 				q = q.withHeader(Header{Name: h.Name, Value: h.Value, Secret: h.Secret})
 			}
@@ -279,7 +294,7 @@ func (n *Network) albForwards(t *tierInfo, a *model.Action, p Packet) []forward 
 	for _, tg := range a.Forward {
 		to := n.tiers[tg.Tier.Name]
 		q := Packet{Src: t.PrivateIP, Dst: to.PrivateIP, Protocol: model.TCP, Port: tg.Port,
-			Identity: t.SecurityGroups, Headers: p.Headers, dstGroups: to.SecurityGroups}
+			Identity: t.SecurityGroups, Headers: p.Headers, dstGroups: to.SecurityGroups, srcPorts: clientPorts(t), intended: p.intended}
 		out = append(out, forward{to: to, pkt: q, from: sender{name: t.Name, tier: t}})
 	}
 	return out
@@ -295,10 +310,12 @@ func (n *Network) nlbForwards(t *tierInfo, l *model.Listener, p Packet) []forwar
 	for _, tg := range l.Default.Forward {
 		to := n.tiers[tg.Tier.Name]
 		q := Packet{Src: t.PrivateIP, Dst: to.PrivateIP, Protocol: p.Protocol, Port: tg.Port,
-			Identity: t.SecurityGroups, Headers: p.Headers, dstGroups: to.SecurityGroups}
+			Identity: t.SecurityGroups, Headers: p.Headers, dstGroups: to.SecurityGroups, srcPorts: clientPorts(t), intended: p.intended}
 		detail := "client IP preservation is off, so the target sees the NLB's private address"
 		if tg.PreserveClientIP {
-			q.Src = p.Src
+			// The target sees the client's address and port, and its reply
+			// must reach that port.
+			q.Src, q.srcPorts = p.Src, p.srcPorts
 			detail = "client IP preservation is on, so the target sees the client's address"
 		}
 		if !tg.PreserveClientIPSet {
@@ -352,4 +369,16 @@ func untracked(t *tierInfo, p *Packet) bool {
 			(r.Protocol == model.AllProtocols || (r.Protocol == p.Protocol && r.Ports.IsAll()))
 	})
 	return openIn && openOut
+}
+
+// clientPorts returns the source-port range a tier's interfaces pick from
+// when they open a connection.
+func clientPorts(t *tierInfo) model.PortRange {
+	if t.EphemeralPorts != (model.PortRange{}) {
+		return t.EphemeralPorts
+	}
+	if t.Kind.IsLoadBalancer() {
+		return elbEphemeral
+	}
+	return anySourcePort
 }

@@ -52,6 +52,13 @@ type Step struct {
 	Detail string
 
 	rule *rule // the security-group rule that decided, if any
+
+	// acl and aclDir name the network ACL and direction that decided a
+	// network ACL step, and aclPorts the destination ports it was asked
+	// to admit.
+	acl      *model.NetworkACL
+	aclDir   model.Direction
+	aclPorts model.PortRange
 }
 
 // describeRule renders a rule the way the scenario file states it.

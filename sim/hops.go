@@ -28,7 +28,7 @@ func (n *Network) checkHops() []HopVerdict {
 	for _, t := range n.ordered {
 		switch t.Kind {
 		case model.KindCloudFront:
-			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443}
+			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443, srcPorts: elbEphemeral, intended: true}
 			fwds := n.cloudFrontForwards(t, viewer)
 			for _, o := range t.CloudFront.Origins {
 				out = append(out, n.proxyHop(t, o.Tier, []arrival{{admitted: true, forwards: fwds}}))
@@ -45,7 +45,7 @@ func (n *Network) checkHops() []HopVerdict {
 			for _, c := range t.ConnectsTo {
 				to := n.tiers[c.Tier.Name]
 				p := Packet{Src: t.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port,
-					Identity: t.SecurityGroups, dstGroups: to.SecurityGroups}
+					Identity: t.SecurityGroups, dstGroups: to.SecurityGroups, srcPorts: clientPorts(t), intended: true}
 				a := n.deliver(sender{name: t.Name, tier: t}, to, p)
 				v := HopVerdict{From: t.Name, To: to.Name, Verdict: Holds, Packet: &p, Hops: []Hop{a.hop}}
 				// As for a proxy's hop, a connection the receiver admits
@@ -109,7 +109,7 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 	for _, u := range n.ordered {
 		switch u.Kind {
 		case model.KindCloudFront:
-			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443}
+			viewer := Packet{Src: legitimateClient, Protocol: model.TCP, Port: 443, srcPorts: elbEphemeral, intended: true}
 			for _, f := range n.cloudFrontForwards(u, viewer) {
 				out[f.to] = append(out[f.to], intendedInput{from: f.from, pkt: f.pkt})
 			}
@@ -121,7 +121,8 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 				if !t.Kind.IsLoadBalancer() {
 					continue
 				}
-				p := Packet{Src: u.PrivateIP, Dst: t.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
+				p := Packet{Src: u.PrivateIP, Dst: t.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups,
+					dstGroups: t.SecurityGroups, srcPorts: clientPorts(u), intended: true}
 				out[t] = append(out[t], intendedInput{from: sender{name: u.Name, tier: u}, pkt: p})
 			}
 		}
@@ -129,9 +130,10 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 			for _, l := range u.Listeners {
 				for _, tg := range l.Default.Forward {
 					t := n.tiers[tg.Tier.Name]
-					p := Packet{Src: legitimateClient, Dst: t.PrivateIP, Protocol: model.TCP, Port: tg.Port, Identity: u.SecurityGroups, dstGroups: t.SecurityGroups}
+					p := Packet{Src: legitimateClient, Dst: t.PrivateIP, Protocol: model.TCP, Port: tg.Port, Identity: u.SecurityGroups,
+						dstGroups: t.SecurityGroups, srcPorts: elbEphemeral, intended: true}
 					if !tg.PreserveClientIP {
-						p.Src = u.PrivateIP
+						p.Src, p.srcPorts = u.PrivateIP, clientPorts(u)
 					}
 					out[t] = append(out[t], intendedInput{from: sender{name: u.Name, tier: u, autoTracked: true}, pkt: p})
 				}
@@ -160,7 +162,7 @@ func (n *Network) intendedInputs(t *tierInfo, forwarded []intendedInput) []inten
 		if strings.EqualFold(l.Protocol, "udp") {
 			proto = model.UDP
 		}
-		p := Packet{Src: src, Dst: dst, Protocol: proto, Port: l.Port}
+		p := Packet{Src: src, Dst: dst, Protocol: proto, Port: l.Port, srcPorts: elbEphemeral, intended: true}
 		out = append(out, intendedInput{from: sender{name: "client", public: public}, pkt: p})
 	}
 	return out

@@ -10,7 +10,7 @@ import (
 
 // notModeled is the note every report carries about the parts of AWS
 // filtering the model leaves out.
-const notModeled = "not modeled: network ACLs, route tables beyond a subnet's public flag, NAT gateways, " +
+const notModeled = "not modeled: route tables beyond a subnet's public flag, NAT gateways, " +
 	"IPv6 paths from the internet, VPC endpoints, peering and Transit Gateway, public-address hairpins from inside the VPC, " +
 	"and health checks (docs/scenario-format.md, \"What the model does not cover\")"
 
@@ -35,6 +35,15 @@ func (n *Network) notes() []string {
 		for _, r := range w.Rules {
 			if r.Header != nil && r.Action == "block" {
 				out = append(out, fmt.Sprintf("web ACL %s: rule %s matches header values without regard to case; AWS WAF compares case-sensitively unless the rule applies a LOWERCASE text transformation, so a case variant may pass the block in AWS", w.Name, r.Name))
+			}
+		}
+	}
+	for _, t := range n.ordered {
+		for _, sn := range t.Subnets[min(1, len(t.Subnets)):] {
+			if sn.NetworkACL != t.Subnets[0].NetworkACL {
+				out = append(out, fmt.Sprintf("tier %s spans subnets with different network ACLs; the model places its interface in %s and evaluates that subnet's network ACL only",
+					t.Name, t.Subnets[0].Name))
+				break
 			}
 		}
 	}

@@ -34,6 +34,14 @@ type Packet struct {
 	// reference a security group match on them; they are nil for a public
 	// destination address.
 	dstGroups []*model.SecurityGroup
+
+	// srcPorts is the range the sender picks its source port from, which
+	// the replies are addressed to; the zero value means any port, as for
+	// an attacker on its own machine.
+	srcPorts model.PortRange
+	// intended marks a packet of the intended flow, whose sender's
+	// operating system may pick any port of srcPorts.
+	intended bool
 }
 
 // Header is one HTTP request header.

@@ -98,6 +98,18 @@ func portClasses(e *entry, proto model.Protocol) []model.PortRange {
 	for _, l := range e.to.Listeners {
 		cuts = append(cuts, model.PortRange{From: l.Port, To: l.Port})
 	}
+	// Network ACL rules test the destination port too: the receiver's
+	// subnet inbound and the sender's subnet outbound.
+	for _, acl := range []*model.NetworkACL{aclOf(subnetOf(e.to)), aclOf(subnetOf(e.from.tier))} {
+		if acl == nil {
+			continue
+		}
+		for _, r := range append(slices.Clone(acl.Ingress), acl.Egress...) {
+			if r.Protocol == proto {
+				cuts = append(cuts, r.Ports)
+			}
+		}
+	}
 	return splitPorts(domain, cuts)
 }
 
@@ -152,6 +164,13 @@ func (n *Network) sourceCuts(t *tierInfo, proto model.Protocol, port int) []Addr
 				continue
 			}
 			cuts = append(cuts, r.addrs)
+		}
+		// The receiver's network ACL tests the source inbound, and the
+		// reply's destination outbound.
+		if acl := aclOf(subnetOf(t)); acl != nil {
+			for _, r := range append(slices.Clone(acl.Ingress), acl.Egress...) {
+				cuts = append(cuts, SetOf(r.CIDR))
+			}
 		}
 		switch t.Kind {
 		case model.KindCloudFront:

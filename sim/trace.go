@@ -325,6 +325,26 @@ func (n *Network) fixFor(h Hop) string {
 			return fmt.Sprintf("make %s internet-facing", to.Name)
 		}
 		return fmt.Sprintf("give %s a public address in a subnet routed to an internet gateway", to.Name)
+	case ReasonSubnetACL:
+		if st.acl == nil {
+			return ""
+		}
+		dir, peer := "inbound", p.Src
+		if st.aclDir == model.Egress {
+			dir, peer = "outbound", p.Dst
+		}
+		if st.Filter == FilterNACLReply {
+			peer = p.Src
+			if st.aclDir == model.Ingress {
+				peer = p.Dst
+			}
+		}
+		bits := 32
+		if peer.Is6() {
+			bits = 128
+		}
+		return fmt.Sprintf("add to network ACL %s an %s allow rule, numbered before any rule that denies it: %s %s with CIDR %s",
+			st.acl.Name, dir, p.Protocol, st.aclPorts, netip.PrefixFrom(peer, bits))
 	case ReasonProtocolRestrict:
 		return "send TCP to port 80 or 443: CloudFront accepts nothing else from viewers"
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -48,6 +49,9 @@ type teachingLesson struct {
 	skipVia string
 	// broken lists the "from->to" intended hops that are broken in broken.yaml.
 	broken []string
+	// brokenReason is the reason code of the broken hop, or "" for
+	// ENI_SG_RULES_MISMATCH.
+	brokenReason string
 	// brokenIdentity is the security group the broken hop's packet carries, or "".
 	brokenIdentity string
 	// brokenSrcOutside is a CIDR prefix the broken hop's source must not start with, or "".
@@ -96,6 +100,16 @@ var teachingLessons = []teachingLesson{
 		dir:       "scenarios/teaching/04-union-of-groups",
 		skippable: []string{"internet/2"},
 		warnings:  []string{"shadowed-rule:security_groups.web.ingress[0],security_groups.debug-temp.ingress[0]"},
+	},
+
+	// The app subnets' network ACL admits the ALB's requests but no outbound
+	// replies to the ALB's ephemeral ports. Network ACLs are stateless, so
+	// the replies die at the subnet boundary and the hop is broken. The fix
+	// adds an outbound rule for 1024-65535 to the ALB's subnets.
+	{
+		dir:          "scenarios/teaching/05-stateless-nacl",
+		broken:       []string{"alb->app"},
+		brokenReason: "SUBNET_ACL_RESTRICTION",
 	},
 
 	// Instance targets behind an NLB see the client's address (client IP
@@ -176,8 +190,8 @@ func TestTeachingBrokenScenarios(t *testing.T) {
 				if want != "broken" {
 					continue
 				}
-				if h.Reason != "ENI_SG_RULES_MISMATCH" {
-					t.Errorf("hop %s reason = %q, want ENI_SG_RULES_MISMATCH", key, h.Reason)
+				if wantReason := cmp.Or(lesson.brokenReason, "ENI_SG_RULES_MISMATCH"); h.Reason != wantReason {
+					t.Errorf("hop %s reason = %q, want %s", key, h.Reason, wantReason)
 				}
 				if h.Packet == nil {
 					t.Errorf("hop %s has no packet", key)

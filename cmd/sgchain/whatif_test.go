@@ -180,6 +180,7 @@ func TestDiffVariants(t *testing.T) {
 		{"three-tier-broken-egress", []string{"alb->app"}},
 		{"three-tier-db-subnet-cidrs", []string{"breached-worker/4"}},
 		{"three-tier-leaked-secret", []string{"internet/2", "internet/3"}},
+		{"three-tier-nacl-no-ephemeral", []string{"alb->app"}},
 		{"three-tier-no-secret-header", []string{"internet/2", "internet/3"}},
 		{"three-tier-open-alb", []string{"leaked-secret-direct/2", "leaked-secret-direct/3"}},
 		{"three-tier-public-admin", []string{"internet/3"}},
