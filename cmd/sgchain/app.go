@@ -44,6 +44,7 @@ var commands = []command{
 	{name: "graph", summary: "Draw a scenario's flows and findings as Mermaid, DOT or HTML", run: runGraph},
 	{name: "diff", summary: "Compare the reachability and verdicts of two scenarios", run: runDiff},
 	{name: "whatif", summary: "Change a scenario and show what the change does", run: runWhatif},
+	{name: "import", summary: "Write a scenario from AWS CLI output, a Terraform plan or a CloudFormation template", run: runImport},
 }
 
 const usageText = `sgchain model-checks layered AWS network designs. It sends one synthetic
