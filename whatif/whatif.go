@@ -319,23 +319,46 @@ func dropReferences(tier *yaml.Node, name string) {
 	if listeners == nil || listeners.Kind != yaml.SequenceNode {
 		return
 	}
+	// An NLB listener forwards to one target group: without its target the
+	// listener goes.
+	listeners.Content = slices.DeleteFunc(listeners.Content, func(l *yaml.Node) bool {
+		fwd := lookup(l, "forward")
+		return fwd != nil && fwd.Kind == yaml.MappingNode && names(fwd)
+	})
+	// An ALB action loses the removed target group; an action left with no
+	// target answers 503, as an ALB does when a target group has no targets.
+	unavailable := func() *yaml.Node {
+		v, _ := parseValue("{fixed_response: 503}")
+		return v
+	}
 	for _, l := range listeners.Content {
-		actions := []*yaml.Node{lookup(l, "default_action"), lookup(l, "forward")}
+		if a := lookup(l, "default_action"); dropForward(a, names) {
+			set(l, "default_action", unavailable())
+		}
 		if rules := lookup(l, "rules"); rules != nil && rules.Kind == yaml.SequenceNode {
 			for _, r := range rules.Content {
-				actions = append(actions, lookup(r, "action"))
-			}
-		}
-		for _, a := range actions {
-			fwd := a
-			if a != nil && lookup(a, "forward") != nil {
-				fwd = lookup(a, "forward")
-			}
-			if fwd != nil && fwd.Kind == yaml.SequenceNode {
-				fwd.Content = slices.DeleteFunc(fwd.Content, names)
+				if a := lookup(r, "action"); dropForward(a, names) {
+					set(r, "action", unavailable())
+				}
 			}
 		}
 	}
+}
+
+// dropForward removes from a forward action the targets that match, and
+// reports whether the action is left without a target.
+func dropForward(action *yaml.Node, matches func(*yaml.Node) bool) bool {
+	fwd := lookup(action, "forward")
+	switch {
+	case fwd == nil:
+		return false
+	case fwd.Kind == yaml.MappingNode:
+		return matches(fwd)
+	case fwd.Kind == yaml.SequenceNode:
+		fwd.Content = slices.DeleteFunc(fwd.Content, matches)
+		return len(fwd.Content) == 0
+	}
+	return false
 }
 
 // AddAttacker adds an attacker.

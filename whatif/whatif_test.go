@@ -62,6 +62,14 @@ func TestApplyChanges(t *testing.T) {
 					}
 				}
 			}},
+		{"remove forwarded tier", RemoveTier{Name: "app"},
+			func(t *testing.T, s *model.Scenario) {
+				for _, tr := range s.Tiers {
+					if tr.Name == "alb" && tr.Listeners[0].Rules[0].Action.FixedStatus != 503 {
+						t.Errorf("the ALB rule that forwarded to app answers %d, want 503", tr.Listeners[0].Rules[0].Action.FixedStatus)
+					}
+				}
+			}},
 		{"add tier in stage", AddTier{Name: "cache", Stage: 4, Tier: "{kind: elasticache, subnets: [db-a], security_groups: [db]}"},
 			func(t *testing.T, s *model.Scenario) {
 				if names := tierNames(s.Chain[3].Tiers); names != "db,cache" {
