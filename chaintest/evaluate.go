@@ -70,11 +70,15 @@ type Outcome struct {
 }
 
 // Failure renders a failed outcome for a person: the key path, what was
-// expected and what was found on the first line, then the counterexample's
-// path and packet. Secret header values appear only as placeholders.
+// expected and what was found on the first line, then the position of the
+// rule or tier behind it, and the counterexample's path and packet. Secret
+// header values appear only as placeholders.
 func (o Outcome) Failure() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: expected %s, but %s", o.Path, o.Expected, o.Found)
+	if o.Cause.IsValid() {
+		fmt.Fprintf(&b, "\n  cause: %s:%d:%d", o.Cause.File, o.Cause.Line, o.Cause.Column)
+	}
 	if len(o.Nodes) > 0 {
 		fmt.Fprintf(&b, "\n  path: %s", strings.Join(o.Nodes, " > "))
 	}
