@@ -45,9 +45,11 @@ func ExampleRun() {
 	// Output:
 	// === RUN open-database
 	//     testdata/open-database.yaml:49: expect.stages[0]: expected every stage to hold for internet, but stage 3 [db] is skippable for internet: internet reaches db (stage 3) without passing alb, app: admitted by security_groups.db.ingress[1] (tcp 5432 from 0.0.0.0/0)
+	//       cause: testdata/open-database.yaml:25:9
 	//       path: internet > db
 	//       packet: tcp 203.0.113.7 -> 198.51.100.11:5432
 	//     testdata/open-database.yaml:54: expect.flows[0]: expected flow internet -> db tcp 5432 to be impossible, but a packet of the flow arrives at db along internet > db
+	//       cause: testdata/open-database.yaml:25:9
 	//       path: internet > db
 	//       packet: tcp 203.0.113.7 -> 198.51.100.11:5432
 }

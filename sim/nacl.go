@@ -76,7 +76,7 @@ func naclStep(sn *model.Subnet, dir model.Direction, filter Filter, proto model.
 	if r == nil {
 		st.Pos = acl.Pos
 		st.Reason = ReasonSubnetACL
-		st.Detail = fmt.Sprintf("no %s rule of network ACL %s matches %s %s, so its final * rule denies it", dir, acl.Name, proto, remote)
+		st.Detail = fmt.Sprintf("no %s rule of network ACL %s matches %s, so its final * rule denies it", dir, acl.Name, naclPacket(dir, proto, port, remote))
 		return st
 	}
 	st.Rule, st.Pos = describeNACLRule(r), r.Pos
@@ -87,6 +87,19 @@ func naclStep(sn *model.Subnet, dir model.Direction, filter Filter, proto model.
 	}
 	st.Detail = fmt.Sprintf("%s rule %s %s it", dir, st.Rule, action)
 	return st
+}
+
+// naclPacket describes the packet a network ACL rule is matched against:
+// its protocol, the remote address and the destination port.
+func naclPacket(dir model.Direction, proto model.Protocol, port int, remote netip.Addr) string {
+	peer := "from " + remote.String()
+	if dir == model.Egress {
+		peer = "to " + remote.String()
+	}
+	if proto == model.TCP || proto == model.UDP {
+		return fmt.Sprintf("%s %s on destination port %d", proto, peer, port)
+	}
+	return fmt.Sprintf("%s %s", proto, peer)
 }
 
 func describeNACLRule(r *model.NACLRule) string {

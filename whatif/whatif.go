@@ -444,7 +444,7 @@ func (c ClientIPPreservation) String() string {
 	if c.On {
 		state = "on"
 	}
-	return fmt.Sprintf("turn client IP preservation %s on %s", state, c.Tier)
+	return fmt.Sprintf("turn client IP preservation %s for %s", state, c.Tier)
 }
 
 func (c ClientIPPreservation) apply(doc *yaml.Node) error {
@@ -535,4 +535,52 @@ func (c Bypass) apply(doc *yaml.Node) error {
 		return nil
 	}
 	return fmt.Errorf("tier %s has no checks to bypass: only cloudfront and alb tiers filter requests beyond their security groups", c.Tier)
+}
+
+// Redact replaces every secret value in a scenario document with a
+// placeholder: the value of each origin custom header marked secret, and
+// each value of a listener or web ACL condition on a header of that name.
+// The result is for showing a changed scenario; it no longer loads with the
+// same meaning.
+func Redact(data []byte) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	var walk func(n *yaml.Node, visit func(m *yaml.Node))
+	walk = func(n *yaml.Node, visit func(m *yaml.Node)) {
+		if n.Kind == yaml.MappingNode {
+			visit(n)
+		}
+		for _, c := range n.Content {
+			walk(c, visit)
+		}
+	}
+	walk(&root, func(m *yaml.Node) {
+		if s := lookup(m, "secret"); s != nil && s.Value == "true" {
+			if name := lookup(m, "name"); name != nil {
+				names[strings.ToLower(name.Value)] = true
+			}
+			if v := lookup(m, "value"); v != nil {
+				v.Value, v.Style = "<redacted secret>", 0
+			}
+		}
+	})
+	walk(&root, func(m *yaml.Node) {
+		name, values := lookup(m, "name"), lookup(m, "values")
+		if name == nil || values == nil || values.Kind != yaml.SequenceNode || !names[strings.ToLower(name.Value)] {
+			return
+		}
+		for _, v := range values.Content {
+			v.Value, v.Style = "<redacted secret>", 0
+		}
+	})
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&root); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

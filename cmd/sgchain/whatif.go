@@ -54,7 +54,7 @@ func runWhatif(args []string, env *environment) int {
 	clientIP := fs.StringArray("client-ip-preservation", nil, "NLB=on or NLB=off: switch client IP preservation on every target group of the NLB; repeatable")
 	bypass := fs.StringArray("bypass", nil, "get around a tier's checks: a cloudfront tier loses its web ACL and an attacker gets its own distribution; an alb forwards without its listener rules; repeatable")
 	patches := fs.StringArray("patch", nil, "merge an overlay YAML file into the scenario (JSON Merge Patch semantics); repeatable")
-	printScenario := fs.Bool("print-scenario", false, "print the changed scenario instead of the diff")
+	printScenario := fs.Bool("print-scenario", false, "print the changed scenario instead of the diff, with secret values replaced by a placeholder")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), whatifUsage)
 		fs.PrintDefaults()
@@ -94,7 +94,12 @@ func runWhatif(args []string, env *environment) int {
 		return exitInvalid
 	}
 	if *printScenario {
-		env.stdout.Write(changed)
+		redacted, err := whatif.Redact(changed)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "sgchain whatif: %v\n", err)
+			return exitInvalid
+		}
+		env.stdout.Write(redacted)
 		return exitOK
 	}
 	after, diags := model.Parse(file+" (what-if)", changed)
