@@ -62,10 +62,12 @@ func (b *builder) assemble(opts Options, chain [][]string, chainComment []string
 			if sn.comment != "" {
 				so.Comment += ": " + sn.comment
 			}
+			sn.out = so
 			vo.Subnets = append(vo.Subnets, so)
 		}
 		s.VPCs = append(s.VPCs, vo)
 	}
+	s.NetworkACLs = b.networkACLs(len(vpcs) > 1)
 
 	for _, ls := range b.listList {
 		if ls.used {

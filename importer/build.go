@@ -78,6 +78,7 @@ type subnetState struct {
 	public   bool
 	proposed string
 	comment  string
+	out      *SubnetOut
 }
 
 type tierState struct {

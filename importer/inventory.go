@@ -30,6 +30,7 @@ type Inventory struct {
 	VPCs           []*VPC
 	Subnets        []*Subnet
 	RouteTables    []*RouteTable
+	NetworkACLs    []*NetworkACL
 	PrefixLists    []*PrefixList
 	SecurityGroups []*SecurityGroup
 	Workloads      []*Workload

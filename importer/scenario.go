@@ -17,6 +17,7 @@ type Scenario struct {
 
 	VPCs        []*VPCOut
 	PrefixLists []*PrefixListOut
+	NetworkACLs []*NetworkACLOut
 	Groups      []*GroupOut
 	Tiers       []*TierOut
 	// Chain lists the stages, each a list of tier names.
@@ -40,7 +41,10 @@ type SubnetOut struct {
 	CIDR     string
 	IPv6CIDR string
 	Public   bool
-	Comment  string
+	// NetworkACL names the subnet's network ACL, or is empty for the VPC's
+	// default network ACL.
+	NetworkACL string
+	Comment    string
 }
 
 // PrefixListOut is a prefix list of the scenario.

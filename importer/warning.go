@@ -41,7 +41,7 @@ type WarningKind string
 // Warning kinds.
 const (
 	// NotModeled is an AWS feature the scenario format has no construct for,
-	// such as a network ACL. The scenario leaves it out.
+	// such as a NAT gateway. The scenario leaves it out.
 	NotModeled WarningKind = "not modeled"
 	// NotUnderstood is input the importer does not read, such as an
 	// unknown file or resource type.

@@ -53,6 +53,17 @@ func (s *Scenario) YAML() []byte {
 		}
 	}
 
+	if len(s.NetworkACLs) > 0 {
+		w.blank()
+		w.line(0, "network_acls:")
+		for i, acl := range s.NetworkACLs {
+			if i > 0 {
+				w.blank()
+			}
+			w.writeNetworkACL(acl)
+		}
+	}
+
 	if len(s.Groups) > 0 {
 		w.blank()
 		w.line(0, "security_groups:")
@@ -168,6 +179,9 @@ func (w *yamlWriter) writeVPC(v *VPCOut) {
 		if s.Public {
 			fields = append(fields, "public: true")
 		}
+		if s.NetworkACL != "" {
+			fields = append(fields, "network_acl: "+scalar(s.NetworkACL))
+		}
 		w.line(3, scalar(s.Name)+": {"+strings.Join(fields, ", ")+"}"+trailing(s.Comment))
 	}
 }
@@ -184,6 +198,60 @@ func (w *yamlWriter) writePrefixList(pl *PrefixListOut) {
 	if pl.Entries != nil {
 		w.line(2, "entries: "+flowList(pl.Entries))
 	}
+}
+
+func (w *yamlWriter) writeNetworkACL(acl *NetworkACLOut) {
+	w.comments(1, acl.Comment)
+	w.line(1, scalar(acl.Name)+":")
+	if acl.VPC != "" {
+		w.line(2, "vpc: "+scalar(acl.VPC))
+	}
+	for _, dir := range []struct {
+		key   string
+		rules []*NACLRuleOut
+	}{{"ingress", acl.Ingress}, {"egress", acl.Egress}} {
+		if len(dir.rules) == 0 {
+			w.line(2, dir.key+": []")
+			continue
+		}
+		w.line(2, dir.key+":")
+		for _, r := range dir.rules {
+			w.line(3, "- "+naclRuleFlow(r))
+		}
+	}
+}
+
+func naclRuleFlow(r *NACLRuleOut) string {
+	fields := []string{"rule: " + strconv.Itoa(r.Number), "action: " + r.Action, "protocol: " + protocolScalar(r.Protocol)}
+	if r.Ports != "" {
+		fields = append(fields, "ports: "+portsScalar(r.Ports))
+	}
+	if r.ICMPType != "" {
+		fields = append(fields, "icmp_type: "+r.ICMPType)
+	}
+	if r.ICMPCode != "" {
+		fields = append(fields, "icmp_code: "+r.ICMPCode)
+	}
+	fields = append(fields, "cidr: "+cidrScalar(r.CIDR))
+	return "{" + strings.Join(fields, ", ") + "}"
+}
+
+// protocolScalar writes a protocol name plain, and a protocol number as the
+// integer the format documents.
+func protocolScalar(p string) string {
+	if _, err := strconv.Atoi(p); err == nil {
+		return p
+	}
+	return scalar(p)
+}
+
+// cidrScalar quotes an IPv6 CIDR, whose colons a flow mapping would
+// otherwise misread.
+func cidrScalar(cidr string) string {
+	if strings.Contains(cidr, ":") {
+		return quote(cidr)
+	}
+	return scalar(cidr)
 }
 
 func (w *yamlWriter) writeGroup(g *GroupOut) {
@@ -214,12 +282,7 @@ func (w *yamlWriter) writeGroup(g *GroupOut) {
 }
 
 func ruleFlow(r *RuleOut, peerField string) string {
-	proto := scalar(r.Protocol)
-	if _, err := strconv.Atoi(r.Protocol); err == nil {
-		// A protocol number reads as the integer the format documents.
-		proto = r.Protocol
-	}
-	fields := []string{"protocol: " + proto}
+	fields := []string{"protocol: " + protocolScalar(r.Protocol)}
 	if r.Ports != "" {
 		fields = append(fields, "ports: "+portsScalar(r.Ports))
 	}
@@ -233,8 +296,8 @@ func ruleFlow(r *RuleOut, peerField string) string {
 	if r.PeerKey == "self" {
 		peer = "self: true"
 	}
-	if r.PeerKey == "cidr" && strings.Contains(r.Peer, ":") {
-		peer = "cidr: " + quote(r.Peer)
+	if r.PeerKey == "cidr" {
+		peer = "cidr: " + cidrScalar(r.Peer)
 	}
 	fields = append(fields, peerField+": {"+peer+"}")
 	if r.Description != "" {

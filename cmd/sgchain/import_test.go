@@ -140,7 +140,6 @@ func TestImportWarnings(t *testing.T) {
 		want   []string
 	}{
 		{"aws", "testdata/import/shop/aws", []string{
-			"testdata/import/shop/aws/network-acls.json#/NetworkAcls/1: warning (not modeled): network ACL acl-0d2c4b6a8e0f13572",
 			"network-interfaces.json#/NetworkInterfaces/6: warning (not modeled): network interface eni-0aa1b2c3d4e5f6031 belongs to a NAT gateway",
 			"belongs to a VPC endpoint",
 			"redirects (to protocol HTTPS, port 443 (HTTP_301))",
@@ -149,12 +148,10 @@ func TestImportWarnings(t *testing.T) {
 			"rate-limit (priority 2, RateBasedStatement)",
 		}},
 		{"terraform", "testdata/import/shop/terraform/plan.json", []string{
-			"(module.network.aws_network_acl.db): warning (not modeled)",
 			"(module.network.aws_nat_gateway.this[0]): warning (not modeled)",
 			"aws_ecs_task_definition (2)",
 		}},
 		{"cloudformation", "testdata/import/shop/cloudformation/template.yaml", []string{
-			"template.yaml:192:3 (Resources.DbNetworkAcl): warning (not modeled)",
 			"(Resources.NatGatewayA): warning (not modeled)",
 			"prefix list pl-3b927c52 comes from parameter CloudFrontPrefixListId",
 		}},

@@ -63,25 +63,31 @@ func (r *reader) readRouteTables() {
 	}
 }
 
-// readNetworkACLs lists every network ACL in a warning, because the
-// scenario format has none.
+// readNetworkACLs reads network ACLs with their entries and subnet
+// associations. The default ACL lists every subnet that uses it.
 func (r *reader) readNetworkACLs() {
 	for _, v := range r.networkACLs {
-		acl := importer.NetworkACL{ID: v.Get("NetworkAclId").Str()}
+		acl := &importer.NetworkACL{Key: v.Get("NetworkAclId").Str(), VPC: v.Get("VpcId").Str(), Loc: v.Loc()}
+		acl.Names = append(nameHints(tags(v)), importer.NameHint{Rank: importer.RankID, Value: acl.Key})
 		acl.Default, _ = v.Get("IsDefault").Bool()
 		for _, a := range v.Get("Associations").List() {
 			acl.Subnets = append(acl.Subnets, a.Get("SubnetId").Str())
 		}
 		for _, e := range v.Get("Entries").List() {
 			entry := importer.NACLEntry{Action: e.Get("RuleAction").Str(), Protocol: e.Get("Protocol").Str(),
-				CIDR: e.Get("CidrBlock").Str() + e.Get("Ipv6CidrBlock").Str()}
+				CIDR: e.Get("CidrBlock").Str() + e.Get("Ipv6CidrBlock").Str(), Loc: e.Loc()}
 			entry.Number, _ = e.Get("RuleNumber").Int()
 			entry.Egress, _ = e.Get("Egress").Bool()
 			entry.FromPort, _ = e.Path("PortRange", "From").Int()
 			entry.ToPort, entry.HasPorts = e.Path("PortRange", "To").Int()
+			entry.ICMPType, entry.HasICMP = e.Path("IcmpTypeCode", "Type").Int()
+			entry.ICMPCode, _ = e.Path("IcmpTypeCode", "Code").Int()
+			if !e.Path("IcmpTypeCode", "Code").Exists() {
+				entry.ICMPCode = -1
+			}
 			acl.Entries = append(acl.Entries, entry)
 		}
-		r.inv.Warnings.Add(v.Loc(), importer.NotModeled, "%s", acl.Describe())
+		r.inv.NetworkACLs = append(r.inv.NetworkACLs, acl)
 	}
 }
 

@@ -275,9 +275,11 @@ func (r *reader) read() {
 			}
 		}
 	}
+	// Network ACLs enter the inventory in template order, once their entries
+	// and associations are read.
 	for _, res := range r.resources {
 		if acl := r.acls[res.id]; acl != nil {
-			r.inv.Warnings.Add(res.loc, importer.NotModeled, "%s", acl.Describe())
+			r.inv.NetworkACLs = append(r.inv.NetworkACLs, acl)
 		}
 	}
 
@@ -492,28 +494,39 @@ func (r *reader) standaloneRule(res *resource) {
 }
 
 func (r *reader) networkACL(res *resource) {
-	r.acls[res.id] = &importer.NetworkACL{ID: res.id}
+	acl := &importer.NetworkACL{Key: res.id, VPC: r.key(res.props.get("VpcId")), Loc: res.loc}
+	acl.Names = append(r.tagHints(res), logicalID(res))
+	r.acls[res.id] = acl
 }
 
 func (r *reader) networkACLEntry(res *resource) {
 	acl := r.acls[r.key(res.props.get("NetworkAclId"))]
 	if acl == nil {
-		r.inv.Warnings.Add(res.loc, importer.NotModeled, "%s is a network ACL entry, which the scenario format does not model, for an ACL the template does not define", res.id)
+		r.inv.Warnings.Add(res.loc, importer.Unresolved, "%s is a network ACL entry for an ACL the template does not define; it is left out", res.id)
 		return
 	}
 	e := importer.NACLEntry{Action: r.text(res.props.get("RuleAction")), Protocol: r.text(res.props.get("Protocol")),
-		CIDR: r.text(res.props.get("CidrBlock")) + r.text(res.props.get("Ipv6CidrBlock"))}
+		CIDR: r.text(res.props.get("CidrBlock")) + r.text(res.props.get("Ipv6CidrBlock")), Loc: res.loc}
 	e.Number, _ = r.integer(res.props.get("RuleNumber"))
 	e.Egress, _ = r.boolean(res.props.get("Egress"))
 	e.FromPort, _ = r.integer(res.props.path("PortRange", "From"))
 	e.ToPort, e.HasPorts = r.integer(res.props.path("PortRange", "To"))
+	e.ICMPType, e.HasICMP = r.integer(res.props.path("Icmp", "Type"))
+	code, ok := r.integer(res.props.path("Icmp", "Code"))
+	if !ok {
+		code = -1
+	}
+	e.ICMPCode = code
 	acl.Entries = append(acl.Entries, e)
 }
 
 func (r *reader) networkACLAssociation(res *resource) {
-	if acl := r.acls[r.key(res.props.get("NetworkAclId"))]; acl != nil {
-		acl.Subnets = append(acl.Subnets, r.key(res.props.get("SubnetId")))
+	acl := r.acls[r.key(res.props.get("NetworkAclId"))]
+	if acl == nil {
+		r.inv.Warnings.Add(res.loc, importer.Unresolved, "%s associates a subnet with a network ACL the template does not define; the subnet is written with the VPC's default network ACL", res.id)
+		return
 	}
+	acl.Subnets = append(acl.Subnets, r.key(res.props.get("SubnetId")))
 }
 
 // workload adds a compute or data-store workload.

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -146,7 +147,6 @@ type state struct {
 	lists     map[string]*importer.PrefixList
 	groups    map[string]*importer.SecurityGroup
 	acls      map[string]*importer.NetworkACL
-	aclRes    map[string]*resource
 	lbs       map[string]*importer.LoadBalancer
 	tgs       map[string]*importer.TargetGroup
 	listeners map[string]*importer.Listener
@@ -164,7 +164,7 @@ func (p *plan) read() {
 	p.state = &state{
 		vpcs: map[string]*importer.VPC{}, subnets: map[string]*importer.Subnet{}, routes: map[string]*importer.RouteTable{},
 		lists: map[string]*importer.PrefixList{}, groups: map[string]*importer.SecurityGroup{}, acls: map[string]*importer.NetworkACL{},
-		aclRes: map[string]*resource{}, lbs: map[string]*importer.LoadBalancer{}, tgs: map[string]*importer.TargetGroup{},
+		lbs: map[string]*importer.LoadBalancer{}, tgs: map[string]*importer.TargetGroup{},
 		listeners: map[string]*importer.Listener{}, rulesWithoutPriority: map[*importer.Listener][]*importer.ListenerRule{},
 		webACLs: map[string]*importer.WebACL{},
 	}
@@ -591,52 +591,67 @@ func (p *plan) vpcSecurityGroupRule(r *resource) {
 	}
 }
 
-// networkACL collects a network ACL with its inline entries, to be listed
-// in a warning once standalone entries and associations are read.
+// networkACL collects a network ACL with its inline entries. Standalone
+// entries and associations attach to it later.
 func (p *plan) networkACL(r *resource) {
-	acl := &importer.NetworkACL{ID: r.addr, Default: r.typ == "aws_default_network_acl", Subnets: p.keys(r, "subnet_ids")}
+	acl := &importer.NetworkACL{Key: r.addr, Default: r.typ == "aws_default_network_acl", Subnets: p.keys(r, "subnet_ids"), Loc: r.loc()}
+	acl.Names = append(p.tagHints(r), logicalName(r))
+	if acl.Default {
+		// default_network_acl_id refers to the VPC's attribute of that name.
+		acl.VPC = cmp.Or(p.key(r, "vpc_id"), p.key(r, "default_network_acl_id"))
+	} else {
+		acl.VPC = p.key(r, "vpc_id")
+	}
 	for _, dir := range []string{"ingress", "egress"} {
 		n := max(len(r.values.Get(dir).List()), len(r.expr(dir).List()))
 		for i := range n {
 			e := importer.NACLEntry{Egress: dir == "egress", Action: p.str(r, dir, i, "action"), Protocol: p.str(r, dir, i, "protocol"),
-				CIDR: p.str(r, dir, i, "cidr_block") + p.str(r, dir, i, "ipv6_cidr_block")}
+				CIDR: p.str(r, dir, i, "cidr_block") + p.str(r, dir, i, "ipv6_cidr_block"), Loc: r.locAt(fmt.Sprintf("%s[%d]", dir, i))}
 			e.Number, _ = p.integer(r, dir, i, "rule_no")
 			e.FromPort, _ = p.integer(r, dir, i, "from_port")
 			e.ToPort, e.HasPorts = p.integer(r, dir, i, "to_port")
+			e.ICMPType, e.HasICMP = p.integer(r, dir, i, "icmp_type")
+			e.ICMPCode, _ = p.integer(r, dir, i, "icmp_code")
 			acl.Entries = append(acl.Entries, e)
 		}
 	}
 	p.st().acls[r.addr] = acl
-	p.st().aclRes[r.addr] = r
 }
 
 func (p *plan) networkACLRule(r *resource) {
 	acl := p.st().acls[p.key(r, "network_acl_id")]
 	if acl == nil {
-		p.inv.Warnings.Add(r.loc(), importer.NotModeled, "%s is a network ACL entry, which the scenario format does not model, for an ACL the plan does not define", r.addr)
+		p.inv.Warnings.Add(r.loc(), importer.Unresolved, "%s is a network ACL entry for an ACL the plan does not define; it is left out", r.addr)
 		return
 	}
-	e := importer.NACLEntry{Action: p.str(r, "rule_action"), Protocol: p.str(r, "protocol"), CIDR: p.str(r, "cidr_block") + p.str(r, "ipv6_cidr_block")}
+	e := importer.NACLEntry{Action: p.str(r, "rule_action"), Protocol: p.str(r, "protocol"), CIDR: p.str(r, "cidr_block") + p.str(r, "ipv6_cidr_block"), Loc: r.loc()}
 	e.Number, _ = p.integer(r, "rule_number")
 	e.Egress, _ = p.boolean(r, "egress")
 	e.FromPort, _ = p.integer(r, "from_port")
 	e.ToPort, e.HasPorts = p.integer(r, "to_port")
+	e.ICMPType, e.HasICMP = p.integer(r, "icmp_type")
+	e.ICMPCode, _ = p.integer(r, "icmp_code")
+	if !e.HasICMP {
+		e.ICMPCode = -1
+	}
 	acl.Entries = append(acl.Entries, e)
 }
 
 func (p *plan) networkACLAssociation(r *resource) {
 	acl := p.st().acls[p.key(r, "network_acl_id")]
 	if acl == nil {
-		p.inv.Warnings.Add(r.loc(), importer.NotModeled, "%s associates a subnet with a network ACL the plan does not define; network ACLs are not modeled", r.addr)
+		p.inv.Warnings.Add(r.loc(), importer.Unresolved, "%s associates a subnet with a network ACL the plan does not define; the subnet is written with the VPC's default network ACL", r.addr)
 		return
 	}
 	acl.Subnets = append(acl.Subnets, p.key(r, "subnet_id"))
 }
 
+// finishNetworkACLs adds the network ACLs to the inventory in the plan's
+// resource order, once their standalone entries and associations are read.
 func (p *plan) finishNetworkACLs() {
 	for _, r := range p.resources {
 		if acl := p.st().acls[r.addr]; acl != nil {
-			p.inv.Warnings.Add(r.loc(), importer.NotModeled, "%s", acl.Describe())
+			p.inv.NetworkACLs = append(p.inv.NetworkACLs, acl)
 		}
 	}
 }
