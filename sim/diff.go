@@ -492,7 +492,7 @@ func sharedHeaderClasses(sides [2]*side) ([][]Header, error) {
 		for _, s := range sides {
 			for _, sec := range s.n.secrets {
 				contains := "*" + strings.ToLower(sec.value) + "*"
-				if sec.name == key && !slices.Contains(patterns, contains) {
+				if sec.name == key && !slices.Contains(patterns, contains) && secretMatters(hs.patterns, strings.ToLower(sec.value)) {
 					patterns = append(patterns, contains)
 				}
 			}
@@ -694,4 +694,15 @@ func warningChanges(r1, r2 *Report) []WarningChange {
 		}
 	}
 	return out
+}
+
+// secretMatters reports whether a value containing secret can match one of
+// the patterns: a wildcard pattern may match it, and a literal only when
+// the literal itself contains the secret. Other secrets of the same header
+// name, such as those of unrelated distributions, would only multiply the
+// classes.
+func secretMatters(patterns []string, secret string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool {
+		return strings.ContainsAny(p, "*?") || strings.Contains(p, secret)
+	})
 }

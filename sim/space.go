@@ -290,7 +290,7 @@ func (n *Network) headerClasses(e *entry) ([][]Header, error) {
 	for _, hs := range spaces {
 		var forbidden []string
 		for _, s := range n.secrets {
-			if s.name == strings.ToLower(hs.name) && !slices.Contains(e.knows, s) {
+			if s.name == strings.ToLower(hs.name) && !slices.Contains(e.knows, s) && secretMatters(hs.patterns, strings.ToLower(s.value)) {
 				forbidden = append(forbidden, strings.ToLower(s.value))
 			}
 		}
