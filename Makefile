@@ -4,7 +4,7 @@ GO ?= go
 SGCHAIN := bin/sgchain
 REFERENCE := scenarios/nakama-dual-token.yaml
 
-.PHONY: all build demo test bench fuzz vet clean
+.PHONY: all build demo test bench fuzz fuzz-short vet clean
 
 all: build
 
@@ -32,10 +32,19 @@ vet:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/
 
-# fuzz runs each fuzz target for FUZZTIME (default 30s).
+# fuzz runs each fuzz target for FUZZTIME (default 30s), one after another;
+# docs/testing.md says how to run them longer.
 FUZZTIME ?= 30s
+FUZZ_TARGETS := ./model:FuzzParse ./sim:FuzzAtoms ./sim:FuzzAddrSet
 fuzz:
-	$(GO) test ./model -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "$${t%%:*} $${t#*:}"; \
+		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+# fuzz-short runs each fuzz target for 10 seconds, as CI does after the tests.
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
 clean:
 	rm -rf bin

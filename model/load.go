@@ -83,7 +83,27 @@ func Load(path string) (*Scenario, Diagnostics) {
 func Parse(file string, data []byte) (*Scenario, Diagnostics) {
 	d := newDecoder(file)
 	d.parse(data)
+	clampPositions(d.diags, data)
 	return d.s, d.diags.Sort()
+}
+
+// clampPositions moves a position past the end of data to the start of the
+// last line. The YAML parser places an empty node at the end of the input,
+// such as the document of a file that holds only "---", on the line after
+// the last.
+func clampPositions(ds Diagnostics, data []byte) {
+	lines := 0
+	for i := range ds {
+		if ds[i].Pos.Line <= 1 {
+			continue
+		}
+		if lines == 0 {
+			lines = lineCount(data)
+		}
+		if ds[i].Pos.Line > lines {
+			ds[i].Pos.Line, ds[i].Pos.Column = lines, 1
+		}
+	}
 }
 
 func (d *decoder) parse(data []byte) {

@@ -215,22 +215,26 @@ const maxStopsShown = 3
 // that reaches it in chain order if there is one, and the drops closest to
 // it, with the step that stopped them.
 func (n *Network) holdEvidence(x *exploration, st *model.Stage) []string {
+	// Index the states and stops by tier once: a stage of a large scenario
+	// has thousands of tiers.
+	first := map[*model.Tier]*flowState{}
+	for _, id := range x.order {
+		if s := x.states[id]; s.tier != nil && first[s.tier.Tier] == nil {
+			first[s.tier.Tier] = s
+		}
+	}
+	stopsAt := map[string][]*stop{}
+	for _, s := range x.stops {
+		stopsAt[s.hop.To] = append(stopsAt[s.hop.To], s)
+	}
+
 	var out []string
 	for _, t := range st.Tiers {
 		before := len(out)
-		for _, id := range x.order {
-			s := x.states[id]
-			if s.tier != nil && s.tier.Tier == t {
-				out = append(out, fmt.Sprintf("%s reaches %s only in chain order, as in %s", x.attacker.Name, t.Name, strings.Join(nodeNames(x.path(s)), " > ")))
-				break
-			}
+		if s := first[t]; s != nil {
+			out = append(out, fmt.Sprintf("%s reaches %s only in chain order, as in %s", x.attacker.Name, t.Name, strings.Join(nodeNames(x.path(s)), " > ")))
 		}
-		var stops []*stop
-		for _, s := range x.stops {
-			if s.hop.To == t.Name {
-				stops = append(stops, s)
-			}
-		}
+		stops := stopsAt[t.Name]
 		slices.SortFunc(stops, func(a, b *stop) int {
 			return cmp.Or(cmp.Compare(len(x.path(a.from)), len(x.path(b.from))), cmp.Compare(a.seq, b.seq))
 		})

@@ -181,6 +181,11 @@ func headerWitnesses(patterns, forbidden []string) ([]string, error) {
 			}
 		}
 
+		// A value that contains a forbidden string keeps containing it
+		// however it goes on, so nothing reached from here is allowed.
+		if !allowed {
+			continue
+		}
 		for _, c := range alphabet {
 			next := make([][]bool, len(autos))
 			for i, a := range autos {

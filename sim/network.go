@@ -20,6 +20,9 @@ type Network struct {
 	cloudFrontPool AddrSet
 	secrets        []secretHeader
 	witnessCache   map[string][]string
+	// witnessErrs remembers the header pattern sets too complex to
+	// enumerate, so that each fails once rather than once per entry.
+	witnessErrs map[string]error
 }
 
 // tierInfo is a tier with the data the simulator looks up on every packet.
@@ -95,7 +98,11 @@ func Compile(s *model.Scenario) *Network {
 			for _, o := range t.CloudFront.Origins {
 				for _, h := range o.CustomHeaders {
 					if h.Secret {
-						n.secrets = append(n.secrets, secretHeader{strings.ToLower(h.Name), h.Value})
+						// Distributions often send one secret to many
+						// origins, and each value counts once.
+						if sh := (secretHeader{strings.ToLower(h.Name), h.Value}); !slices.Contains(n.secrets, sh) {
+							n.secrets = append(n.secrets, sh)
+						}
 					}
 				}
 			}

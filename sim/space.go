@@ -149,13 +149,20 @@ func portRepresentative(r model.PortRange) int {
 // address test further on that still sees the original source.
 func (n *Network) sourceCuts(t *tierInfo, proto model.Protocol, port int) []AddrSet {
 	var cuts []AddrSet
-	visited := map[*tierInfo]bool{}
+	// A tier is visited once per port: an NLB can forward to one target on
+	// several ports, and each port selects other rules of the target.
+	type visit struct {
+		t     *tierInfo
+		proto model.Protocol
+		port  int
+	}
+	visited := map[visit]bool{}
 	var walk func(t *tierInfo, proto model.Protocol, port int)
 	walk = func(t *tierInfo, proto model.Protocol, port int) {
-		if visited[t] {
+		if visited[visit{t, proto, port}] {
 			return
 		}
-		visited[t] = true
+		visited[visit{t, proto, port}] = true
 		for _, r := range t.ingress {
 			if r.Peer.Kind == model.PeerSecurityGroup {
 				continue
@@ -328,8 +335,15 @@ func (n *Network) witnesses(patterns, forbidden []string) ([]string, error) {
 	if w, ok := n.witnessCache[key]; ok {
 		return w, nil
 	}
+	if err, ok := n.witnessErrs[key]; ok {
+		return nil, err
+	}
 	w, err := headerWitnesses(patterns, forbidden)
 	if err != nil {
+		if n.witnessErrs == nil {
+			n.witnessErrs = map[string]error{}
+		}
+		n.witnessErrs[key] = err
 		return nil, err
 	}
 	n.witnessCache[key] = w

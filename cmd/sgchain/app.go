@@ -45,6 +45,7 @@ var commands = []command{
 	{name: "diff", summary: "Compare the reachability and verdicts of two scenarios", run: runDiff},
 	{name: "whatif", summary: "Change a scenario and show what the change does", run: runWhatif},
 	{name: "import", summary: "Write a scenario from AWS CLI output, a Terraform plan or a CloudFormation template", run: runImport},
+	{name: "gen", summary: "Write a valid scenario of a given size, for benchmarks and demos", run: runGen},
 }
 
 const usageText = `sgchain model-checks layered AWS network designs. It sends one synthetic
