@@ -139,8 +139,8 @@ func naclRequest(from, to *model.Subnet, p *Packet) []Step {
 // sender's, to the source port the sender picked from p's source-port range.
 // An attacker picks the port that works, so the reply passes when some port
 // of the range passes both. Intended traffic comes from an operating system
-// that picks any port of its range, so it passes only when every port does;
-// otherwise some of its connections fail. It returns nothing when no network
+// that picks any port of its range, so it passes only when every port does,
+// because otherwise some of its connections fail. It returns nothing when no network
 // ACL lies on the way back.
 func naclReply(from, to *model.Subnet, p *Packet) (Step, bool) {
 	if from == to || (aclOf(from) == nil && aclOf(to) == nil) {

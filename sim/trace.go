@@ -52,8 +52,8 @@ type TraceResult struct {
 	// Others lists further paths along which the same request reaches the
 	// target.
 	Others [][]string
-	// Notes say what the trace assumed, such as a secret the attacker does
-	// not know.
+	// Notes record what the trace assumed, such as a secret the attacker
+	// does not know.
 	Notes []string
 }
 
@@ -212,7 +212,7 @@ func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierIn
 
 // directEntry is an attempt to send straight to a tier that the attacker has
 // no entry for, such as an internet attacker and a tier without a public
-// address; deliver then drops it with the reason.
+// address. deliver then drops it with the reason.
 func (n *Network) directEntry(a *model.Attacker, t *tierInfo) *entry {
 	if t.Kind == model.KindCloudFront {
 		return nil
@@ -229,9 +229,10 @@ func (n *Network) directEntry(a *model.Attacker, t *tierInfo) *entry {
 }
 
 // closestDrop picks the drop to narrate when nothing arrives. It prefers a
-// drop at the target itself; among those, one on a real path over the
-// direct attempt a trace adds to explain an unreachable tier, then the one
-// that passed the most filters before it stopped, then the shortest path.
+// drop at the target itself. Among those it prefers one on a real path over
+// the direct attempt a trace adds to explain an unreachable tier, then the
+// one that passed the most filters before it stopped, then the shortest
+// path.
 // Away from the target it prefers the drop furthest along a path. Ties go to
 // the drop found first.
 func (n *Network) closestDrop(x *exploration, target *tierInfo, via string) *dropped {
@@ -272,7 +273,7 @@ func nodeNames(path []*flowState) []string {
 	return out
 }
 
-// traceNotes says what the trace assumed about the request.
+// traceNotes lists what the trace assumed about the request.
 func (n *Network) traceNotes(a *model.Attacker, req *Request) []string {
 	var out []string
 	for _, h := range req.Headers {
