@@ -434,7 +434,7 @@ func (d *decoder) decodeFlowHeaders(fe *FlowExpectation, v value, secrets map[st
 			continue
 		}
 		if value == SecretPlaceholder {
-			secret, found := secretValueOf(d.s.Tiers, name)
+			secret, found := d.s.SecretValue(name)
 			if !found {
 				d.errorf(f.value.at, f.value.path, "Unknown reference", "No origin has a secret custom header named %q, so %s stands for no value. Give the value, or name a header marked secret: true.", name, SecretPlaceholder)
 				ok = false
@@ -452,10 +452,10 @@ func (d *decoder) decodeFlowHeaders(fe *FlowExpectation, v value, secrets map[st
 // not be written twice.
 const SecretPlaceholder = "@secret"
 
-// secretValueOf returns the value of the first secret origin custom header
-// named name, compared without regard to case.
-func secretValueOf(tiers []*Tier, name string) (string, bool) {
-	for _, t := range tiers {
+// SecretValue returns the value of the first secret origin custom header
+// named name, compared without regard to case, and whether there is one.
+func (s *Scenario) SecretValue(name string) (string, bool) {
+	for _, t := range s.Tiers {
 		if t.CloudFront == nil {
 			continue
 		}

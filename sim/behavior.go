@@ -212,7 +212,7 @@ func conditionHolds(c *model.Condition, p *Packet) bool {
 	if c.Header != nil {
 		return headerMatches(c.Header, p)
 	}
-	return SetOf(c.SourceIPs...).Contains(p.Src)
+	return containsAddr(c.SourceIPs, p.Src)
 }
 
 // headerMatches reports whether p carries the header with a value matching one
@@ -237,7 +237,7 @@ func (n *Network) evalWAF(w *model.WAF, p *Packet) Step {
 		if r.Header != nil {
 			matched = headerMatches(r.Header, p)
 		} else {
-			matched = SetOf(r.SourceCIDRs...).Contains(p.Src)
+			matched = containsAddr(r.SourceCIDRs, p.Src)
 		}
 		if !matched || r.Action == "count" {
 			continue
@@ -381,4 +381,11 @@ func clientPorts(t *tierInfo) model.PortRange {
 		return elbEphemeral
 	}
 	return anySourcePort
+}
+
+// containsAddr reports whether a lies in one of the prefixes. Conditions
+// are tested once per packet, so this avoids building an address set each
+// time.
+func containsAddr(prefixes []netip.Prefix, a netip.Addr) bool {
+	return slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
 }

@@ -163,34 +163,18 @@ func requestHeaders(s *model.Scenario, values []string) ([]sim.Header, error) {
 	for _, v := range values {
 		name, value, _ := strings.Cut(v, "=")
 		h := sim.Header{Name: name, Value: value}
-		if value == "@secret" {
-			secret, ok := secretValue(s, name)
+		if value == model.SecretPlaceholder {
+			secret, ok := s.SecretValue(name)
 			if !ok {
 				return nil, fmt.Errorf("header %s has no secret value in the scenario: @secret needs an origin custom header of that name with secret: true", name)
 			}
 			h.Value, h.Secret = secret, true
-		} else if secret, ok := secretValue(s, name); ok && strings.EqualFold(secret, value) {
+		} else if secret, ok := s.SecretValue(name); ok && strings.EqualFold(secret, value) {
 			h.Secret = true
 		}
 		out = append(out, h)
 	}
 	return out, nil
-}
-
-func secretValue(s *model.Scenario, name string) (string, bool) {
-	for _, t := range s.Tiers {
-		if t.CloudFront == nil {
-			continue
-		}
-		for _, o := range t.CloudFront.Origins {
-			for _, h := range o.CustomHeaders {
-				if h.Secret && strings.EqualFold(h.Name, name) {
-					return h.Value, true
-				}
-			}
-		}
-	}
-	return "", false
 }
 
 type jsonTrace struct {
