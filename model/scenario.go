@@ -125,7 +125,7 @@ type SecurityGroup struct {
 	Pos           Pos
 }
 
-// Direction tells an inbound rule from an outbound one.
+// Direction is the direction of a rule: inbound or outbound.
 type Direction int
 
 // Rule directions.
@@ -217,7 +217,7 @@ func (r PortRange) String() string {
 	return itoa(r.From) + "-" + itoa(r.To)
 }
 
-// PeerKind tells the four kinds of rule peer apart.
+// PeerKind is the kind of a rule's peer.
 type PeerKind int
 
 // Peer kinds. A self reference is stored as PeerSecurityGroup naming the

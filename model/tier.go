@@ -183,7 +183,8 @@ type HeaderMatch struct {
 	Values []string
 }
 
-// Action is what a listener does with a request.
+// Action is a listener's action on a request: a forward or a fixed
+// response.
 type Action struct {
 	// Forward lists the target groups of a forward action; nil for a
 	// fixed response.
@@ -234,7 +235,7 @@ type Stage struct {
 	Pos   Pos
 }
 
-// AttackerKind tells the kinds of attacker apart.
+// AttackerKind is the kind of an attacker.
 type AttackerKind string
 
 // Attacker kinds.

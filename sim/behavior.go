@@ -18,7 +18,7 @@ type Hop struct {
 	Delivered bool
 	// Reason is the explanation code of a drop.
 	Reason string
-	// Reply says how the reply to this packet returns to the sender.
+	// Reply describes how the reply to this packet returns to the sender.
 	Reply string
 }
 
@@ -35,7 +35,8 @@ type sender struct {
 	autoTracked bool
 }
 
-// arrival is what a tier does with a delivered packet.
+// arrival is the outcome of a delivery: the hop and the packets the tier
+// forwards.
 type arrival struct {
 	hop Hop
 	// admitted reports whether the packet passed the network filters and
@@ -338,7 +339,7 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 	return out
 }
 
-// replyPath says how the reply to p returns from t to s. Security groups are
+// replyPath describes how the reply to p returns from t to s. Security groups are
 // stateful, so replies to an admitted request always pass them; the text says
 // whether connection tracking or the rules themselves admit them.
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {

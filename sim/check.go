@@ -18,7 +18,7 @@ const (
 	NotChecked = "not checked"
 )
 
-// FindingKind tells the kinds of finding apart.
+// FindingKind is the kind of a finding: a skip, a broken hop or a warning.
 type FindingKind string
 
 // Finding kinds.
@@ -39,7 +39,7 @@ type Report struct {
 	Stages   []StageVerdict
 	Hops     []HopVerdict
 	Findings []Finding
-	// Notes say where the model simplified AWS for this scenario.
+	// Notes record where the model simplified AWS for this scenario.
 	Notes []string
 	Stats Stats
 }
@@ -54,7 +54,7 @@ type StageVerdict struct {
 	// Note explains a verdict that needs it, such as a compromised tier's
 	// own stage.
 	Note string
-	// Evidence says, for a stage that holds, how the attacker's packets
+	// Evidence explains, for a stage that holds, how the attacker's packets
 	// reach its tiers only in chain order and where the others stop.
 	Evidence []string
 }
@@ -90,11 +90,12 @@ type Finding struct {
 	Pos     model.Pos
 	// Rules names the scenario rules a warning is about.
 	Rules []string
-	// Why holds sentences that explain the AWS behavior behind a skip.
+	// Why contains the sentences that explain the AWS behavior behind a
+	// skip.
 	Why []string
 }
 
-// Stats says how much was explored.
+// Stats counts what a check explored.
 type Stats struct {
 	PacketClasses int
 	States        int
@@ -354,8 +355,8 @@ func brokenFinding(h HopVerdict) Finding {
 }
 
 // sortFindings orders broken hops first, because a broken intended hop is
-// often the cause of the skips that follow it, then skips, then warnings;
-// within a kind by attacker, stage, tier and path.
+// often the cause of the skips that follow it, then skips, then warnings.
+// Within a kind it orders by attacker, stage, tier and path.
 func sortFindings(fs []Finding) {
 	rank := map[FindingKind]int{KindBroken: 0, KindSkip: 1, KindWarning: 2}
 	slices.SortStableFunc(fs, func(a, b Finding) int {

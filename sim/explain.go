@@ -8,7 +8,7 @@ import (
 	"github.com/sgchain/sgchain/model"
 )
 
-// explainSkip returns sentences that say why a skip path exists, naming the
+// explainSkip returns sentences that explain why a skip path exists, naming the
 // AWS behavior behind each hop that a reviewer might not expect.
 func (n *Network) explainSkip(a *model.Attacker, path []*flowState, hops []Hop) []string {
 	var out []string

@@ -40,7 +40,7 @@ type exploration struct {
 	classes  int // initial packet classes sent
 	err      error
 	// request, when set, restricts the exploration to the packets a trace
-	// asks for; drops are then recorded.
+	// requests, and every drop is then recorded.
 	request *Request
 	drops   []dropped
 	stops   map[string]*stop
@@ -125,7 +125,8 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 	return out
 }
 
-// knownSecrets returns the secret headers whose values attacker a knows.
+// knownSecrets returns the secret headers whose values attacker a has
+// learned.
 func (n *Network) knownSecrets(a *model.Attacker) []secretHeader {
 	var out []secretHeader
 	for _, s := range n.secrets {

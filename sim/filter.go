@@ -99,7 +99,7 @@ func matchRule(r *rule, p *Packet) bool {
 	case model.PeerSecurityGroup:
 		if r.Direction == model.Egress {
 			// An egress reference matches the private addresses of the
-			// interfaces in the referenced group; the simulator knows them
+			// interfaces in the referenced group, which the packet carries
 			// from the destination tier.
 			return p.dstGroups != nil && slices.Contains(p.dstGroups, r.Peer.SecurityGroup)
 		}

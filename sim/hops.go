@@ -168,9 +168,9 @@ func (n *Network) intendedInputs(t *tierInfo, forwarded []intendedInput) []inten
 	return out
 }
 
-// internalClient is the address of a client inside the VPC that calls an
-// internal load balancer nobody forwards to: the VPC's first host address
-// after the ones AWS reserves.
+// internalClient returns the address of a client inside the VPC that calls
+// an internal load balancer no tier forwards to. It is the VPC's first host
+// address after the ones AWS reserves.
 func internalClient(t *tierInfo) netip.Addr {
 	v := inVPC(t.Tier)
 	if v == nil {
