@@ -90,6 +90,54 @@ func (d *decoder) assignAddresses() {
 		t.PublicAddr = public
 		public = public.Next()
 	}
+	for _, t := range d.s.Tiers {
+		if t.IPv6 && t.PrivateIP.IsValid() {
+			t.IPv6Addr = sameHost(t.Subnets[0].CIDR, t.PrivateIP, t.Subnets[0].IPv6CIDR)
+		}
+	}
+	d.assignNATAddresses(public)
+}
+
+// sameHost returns the address of block6 whose offset from the block's
+// network address is that of a in block4, so that a tier's IPv6 address
+// is easy to tell from its IPv4 one.
+func sameHost(block4 netip.Prefix, a netip.Addr, block6 netip.Prefix) netip.Addr {
+	off := a.As4()
+	base := block4.Masked().Addr().As4()
+	n := uint32(off[0]-base[0])<<24 | uint32(off[1]-base[1])<<16 | uint32(off[2]-base[2])<<8 | uint32(off[3]-base[3])
+	b := block6.Masked().Addr().As16()
+	b[12], b[13], b[14], b[15] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+	return netip.AddrFrom16(b)
+}
+
+// assignNATAddresses gives each NAT gateway a private address among the
+// ones below where tier addresses start, and each public NAT gateway
+// without an elastic_ip the next representative public address after the
+// tiers' ones.
+func (d *decoder) assignNATAddresses(public netip.Addr) {
+	used := map[*Subnet]int{}
+	for _, v := range d.s.VPCs {
+		for _, g := range v.NATGateways {
+			if g.Subnet == nil || !g.Subnet.CIDR.IsValid() {
+				continue
+			}
+			k := used[g.Subnet]
+			used[g.Subnet]++
+			if reservedLow+k >= firstAssigned {
+				d.errorAt(g.Pos, g.Path, "Address pool exhausted", "Subnet %s has more NAT gateways than the model places below its tier addresses. Use at most %d per subnet.", g.Subnet.Name, firstAssigned-reservedLow)
+				continue
+			}
+			g.PrivateIP = nth(g.Subnet.CIDR, reservedLow+k)
+			if g.Private || g.PublicAddr.IsValid() {
+				continue
+			}
+			for d.explicitEIPs[public].node != nil {
+				public = public.Next()
+			}
+			g.PublicAddr = public
+			public = public.Next()
+		}
+	}
 }
 
 // checkPrivateIP reports a private_ip outside the tier's first subnet or on

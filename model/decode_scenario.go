@@ -1,6 +1,6 @@
 package model
 
-var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "network_acls", "tiers", "chain", "attackers", "expect"}
+var scenarioKeys = []string{"name", "description", "vpcs", "prefix_lists", "security_groups", "network_acls", "peerings", "transit_gateways", "tiers", "chain", "attackers", "expect"}
 
 // decodeScenario decodes the top-level mapping. Sections are decoded in
 // dependency order, whatever their order in the file, so that a reference
@@ -27,6 +27,12 @@ func (d *decoder) decodeScenario(root value) {
 
 	if v, ok := d.require(o, "vpcs", "vpcs: {main: {cidr: 10.0.0.0/16, subnets: {app-a: {cidr: 10.0.1.0/24}}}}"); ok {
 		d.decodeVPCs(v)
+	}
+	if v, ok := o.get("peerings"); ok {
+		d.decodePeerings(v)
+	}
+	if v, ok := o.get("transit_gateways"); ok {
+		d.decodeTransitGateways(v)
 	}
 	if v, ok := o.get("prefix_lists"); ok {
 		d.decodePrefixLists(v)
@@ -55,6 +61,7 @@ func (d *decoder) decodeScenario(root value) {
 	for _, check := range d.deferred {
 		check()
 	}
+	d.finishRoutes()
 	d.assignAddresses()
 }
 

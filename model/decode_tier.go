@@ -8,17 +8,17 @@ import (
 // tierKeys lists the keys each tier kind takes.
 var tierKeys = map[Kind][]string{
 	KindCloudFront:  {"kind", "waf", "origins"},
-	KindALB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
-	KindNLB:         {"kind", "scheme", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
-	KindECS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
-	KindEC2:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
-	KindEKS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
-	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports", "connects_to"},
-	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports"},
-	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "private_ip", "ephemeral_ports"},
+	KindALB:         {"kind", "scheme", "ip_address_type", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
+	KindNLB:         {"kind", "scheme", "ip_address_type", "subnets", "security_groups", "private_ip", "ephemeral_ports", "listeners"},
+	KindECS:         {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports", "connects_to"},
+	KindEC2:         {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports", "connects_to"},
+	KindEKS:         {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports", "connects_to"},
+	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports", "connects_to"},
+	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports"},
+	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports"},
 }
 
-var connectionKeys = []string{"tier", "protocol", "port"}
+var connectionKeys = []string{"tier", "protocol", "port", "address"}
 
 // maxSecurityGroups is the number of security groups AWS allows on a
 // network interface or load balancer by default.
@@ -197,6 +197,18 @@ func (d *decoder) decodeTierGroups(t *Tier, v value, vpc *VPC) {
 	}
 }
 
+// requireIPv6Subnets marks t as having IPv6 addresses, which needs an IPv6
+// block on every subnet of the tier.
+func (d *decoder) requireIPv6Subnets(t *Tier, v value) {
+	for _, sn := range t.Subnets {
+		if !sn.IPv6CIDR.IsValid() {
+			d.errorf(v.at, v.path, "Invalid value", "Subnet %s of tier %s has no ipv6_cidr, so its interfaces cannot get IPv6 addresses. Give the subnet an IPv6 block, or remove this key.", sn.Name, t.Name)
+			return
+		}
+	}
+	t.IPv6 = true
+}
+
 // decodeEndpoint decodes the keys of compute and data-store tiers.
 func (d *decoder) decodeEndpoint(t *Tier, o *object) {
 	if v, ok := o.get("public_ip"); ok {
@@ -209,6 +221,12 @@ func (d *decoder) decodeEndpoint(t *Tier, o *object) {
 			default:
 				t.PublicIP = public
 			}
+		}
+	}
+
+	if v, ok := o.get("ipv6"); ok {
+		if on, ok := d.boolean(v); ok && on {
+			d.requireIPv6Subnets(t, v)
 		}
 	}
 
@@ -244,6 +262,19 @@ func (d *decoder) decodeConnection(v value) *Connection {
 	if pv, ok := d.require(o, "port", "port: 5432"); ok {
 		c.Port, _ = d.intRange(pv, "Invalid port", "a port from 1 to 65535", 1, maxPort)
 	}
+	if av, ok := o.get("address"); ok {
+		if a, ok := d.enum(av, "Invalid value", "connection address", []string{"private", "public"}, false); ok && a == "public" {
+			c.Public = true
+			if c.Tier != nil && c.Tier.Kind != "" {
+				to := c.Tier
+				d.deferred = append(d.deferred, func() {
+					if !to.PublicIP {
+						d.errorf(av.at, av.path, "Invalid value", "Tier %s has no public address, so a connection cannot use one. Give it public_ip: true (or scheme: internet-facing), or use address: private.", to.Name)
+					}
+				})
+			}
+		}
+	}
 	return c
 }
 
@@ -252,6 +283,11 @@ func (d *decoder) decodeLoadBalancer(t *Tier, o *object) {
 	if v, ok := d.require(o, "scheme", "scheme: internal"); ok {
 		if s, ok := d.enum(v, "Invalid value", "scheme", []string{schemeInternetFacing, schemeInternal}, false); ok {
 			t.PublicIP = s == schemeInternetFacing
+		}
+	}
+	if v, ok := o.get("ip_address_type"); ok {
+		if s, ok := d.enum(v, "Invalid value", "IP address type", []string{"ipv4", "dualstack"}, false); ok && s == "dualstack" {
+			d.requireIPv6Subnets(t, v)
 		}
 	}
 

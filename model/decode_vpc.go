@@ -6,8 +6,8 @@ import (
 )
 
 var (
-	vpcKeys    = []string{"cidr", "ipv6_cidr", "subnets"}
-	subnetKeys = []string{"cidr", "ipv6_cidr", "public", "network_acl"}
+	vpcKeys    = []string{"cidr", "ipv6_cidr", "region", "subnets", "nat_gateways", "route_tables", "main_route_table"}
+	subnetKeys = []string{"cidr", "ipv6_cidr", "public", "route_table", "network_acl"}
 )
 
 // AWS accepts IPv4 blocks from /16 to /28 for both VPCs and subnets.
@@ -39,6 +39,9 @@ func (d *decoder) decodeVPC(vpc *VPC, v value) {
 	if c, ok := o.get("ipv6_cidr"); ok {
 		vpc.IPv6CIDR, _ = d.prefix(c, IPv6)
 	}
+	if r, ok := o.get("region"); ok {
+		vpc.Region, _ = d.str(r, "a Region name such as us-east-1")
+	}
 
 	sv, ok := d.require(o, "subnets", "subnets: {app-a: {cidr: 10.0.1.0/24}}")
 	if !ok {
@@ -66,6 +69,24 @@ func (d *decoder) decodeVPC(vpc *VPC, v value) {
 	}
 	d.checkOverlaps(vpc, v4)
 	d.checkOverlaps(vpc, v6)
+
+	if nv, ok := o.get("nat_gateways"); ok {
+		d.decodeNATGateways(vpc, nv)
+	}
+	if rv, ok := o.get("route_tables"); ok {
+		d.decodeRouteTables(vpc, rv)
+	}
+	if mv, ok := o.get("main_route_table"); ok {
+		d.deferred = append(d.deferred, func() {
+			if rt, ok := d.lookupRouteTable(mv); ok {
+				if rt.VPC != vpc {
+					d.errorf(mv.at, mv.path, "VPC mismatch", "Route table %s is in VPC %s, not in VPC %s. The main route table must be one of the VPC's own.", rt.Name, rt.VPC.Name, vpc.Name)
+					return
+				}
+				vpc.MainRouteTable = rt
+			}
+		})
+	}
 }
 
 // placedBlock is a subnet's block with the value it was decoded from.
@@ -145,8 +166,21 @@ func (d *decoder) decodeSubnet(sub *Subnet, v value) (cidr, ipv6 value) {
 		}
 	}
 
-	if p, ok := o.get("public"); ok {
-		sub.Public, _ = d.boolean(p)
+	pv, public := o.get("public")
+	if public {
+		public, _ = d.boolean(pv)
+	}
+	rv, named := o.get("route_table")
+	switch {
+	case public && named:
+		d.errorf(rv.at, rv.path, "Conflicting keys", "Subnet %s sets both public: true and route_table. public: true stands for a route table that sends 0.0.0.0/0 to an internet gateway; keep one of the two.", sub.Name)
+	case public:
+		// The IPv6 block is known by now, so the implicit table can
+		// include ::/0 for it.
+		d.deferred = append(d.deferred, func() { sub.RouteTable = publicRouteTable(sub) })
+	case named:
+		d.explicitRouteTable[sub] = true
+		d.deferred = append(d.deferred, func() { d.resolveSubnetRouteTable(sub, rv) })
 	}
 	// The network_acls section is decoded after the VPCs, so the reference
 	// resolves once the whole scenario is decoded.

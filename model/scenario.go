@@ -22,9 +22,12 @@ type Scenario struct {
 	PrefixLists    []*PrefixList
 	SecurityGroups []*SecurityGroup
 	NetworkACLs    []*NetworkACL
-	Tiers          []*Tier
-	Chain          []*Stage
-	Attackers      []*Attacker
+	// Peerings and TransitGateways connect VPCs of the scenario.
+	Peerings        []*Peering
+	TransitGateways []*TransitGateway
+	Tiers           []*Tier
+	Chain           []*Stage
+	Attackers       []*Attacker
 	// Expect holds the verdicts the scenario asserts about itself, or nil
 	// when the file has no expect section.
 	Expect *Expectations
@@ -49,8 +52,16 @@ type VPC struct {
 	Name     string
 	CIDR     netip.Prefix
 	IPv6CIDR netip.Prefix // zero when the VPC has no IPv6 block
-	Subnets  []*Subnet
-	Pos      Pos
+	// Region is the AWS Region, or empty when the scenario does not say;
+	// VPCs without a Region count as being in the same one.
+	Region      string
+	Subnets     []*Subnet
+	RouteTables []*RouteTable
+	NATGateways []*NATGateway
+	// MainRouteTable is the table of subnets that name none, or nil for a
+	// main route table with only the local routes.
+	MainRouteTable *RouteTable
+	Pos            Pos
 }
 
 // Subnet is a subnet of a VPC.
@@ -62,6 +73,10 @@ type Subnet struct {
 	// Public reports whether the subnet's route table sends 0.0.0.0/0 to an
 	// internet gateway.
 	Public bool
+	// RouteTable is the subnet's route table: the one it names, the implicit
+	// one of public: true, or the VPC's main route table. It is nil when the
+	// subnet has only the local routes.
+	RouteTable *RouteTable
 	// NetworkACL is the subnet's network ACL, or nil for the VPC's default
 	// network ACL, which allows all traffic in both directions.
 	NetworkACL *NetworkACL

@@ -54,6 +54,12 @@ type Tier struct {
 	PrivateIP netip.Addr
 	// PublicAddr is the representative public address when PublicIP is set.
 	PublicAddr netip.Addr
+	// IPv6 reports whether the tier's interfaces have IPv6 addresses: ipv6:
+	// true on a compute tier, or a dual-stack load balancer. IPv6 addresses
+	// are globally routable, so an internet route for ::/0 reaches them.
+	IPv6 bool
+	// IPv6Addr is the representative IPv6 address when IPv6 is set.
+	IPv6Addr netip.Addr
 	// EphemeralPorts is the range the tier's interfaces pick source ports
 	// from when they open a connection, which network ACLs must admit for
 	// the replies. The loader sets AWS's documented range for the kind
@@ -222,8 +228,12 @@ type Connection struct {
 	Tier     *Tier
 	Protocol Protocol
 	Port     int
-	Path     string
-	Pos      Pos
+	// Public reports a connection to the destination's public address,
+	// such as a client calling an internet-facing load balancer by its
+	// DNS name. It leaves the VPC and arrives from a public address.
+	Public bool
+	Path   string
+	Pos    Pos
 }
 
 // Stage is one step of the chain: the tiers any of which may carry the

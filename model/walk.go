@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"unicode"
@@ -24,6 +25,17 @@ type decoder struct {
 	groups      map[string]*SecurityGroup
 	networkACLs map[string]*NetworkACL
 	tiers       map[string]*Tier
+
+	natGateways     map[string]*NATGateway
+	routeTables     map[string]*RouteTable
+	peerings        map[string]*Peering
+	transitGateways map[string]*TransitGateway
+	// explicitRouteTable marks subnets that name a route table, so that an
+	// unresolved name does not fall back to the main route table.
+	explicitRouteTable map[*Subnet]bool
+	// explicitEIPs holds the Elastic IP addresses the scenario writes, so
+	// that assigned addresses avoid them.
+	explicitEIPs map[netip.Addr]value
 
 	// privateIPs holds the private_ip value of each tier that sets one, for
 	// the checks that run once every subnet is known.
@@ -55,7 +67,14 @@ func newDecoder(file string) *decoder {
 		networkACLs: map[string]*NetworkACL{},
 		tiers:       map[string]*Tier{},
 		privateIPs:  map[*Tier]value{},
-		names:       map[string][]string{},
+
+		natGateways:        map[string]*NATGateway{},
+		routeTables:        map[string]*RouteTable{},
+		peerings:           map[string]*Peering{},
+		transitGateways:    map[string]*TransitGateway{},
+		explicitRouteTable: map[*Subnet]bool{},
+		explicitEIPs:       map[netip.Addr]value{},
+		names:              map[string][]string{},
 	}
 }
 

@@ -241,16 +241,32 @@ var nonPublicIPv4 = SetOf(
 // for public addresses.
 var PublicIPv4 = SetOf(netip.MustParsePrefix("0.0.0.0/0")).Subtract(nonPublicIPv4)
 
-// exampleAddr is the source address the simulator prefers for internet
-// traffic: an address of the documentation block TEST-NET-3 (RFC 5737).
-var exampleAddr = netip.MustParseAddr("203.0.113.7")
+// PublicIPv6 is the IPv6 space an internet host may send from: the global
+// unicast block 2000::/3.
+var PublicIPv6 = SetOf(netip.MustParsePrefix("2000::/3"))
+
+// Family returns the part of s in one address family.
+func (s AddrSet) Family(ipv6 bool) AddrSet {
+	if ipv6 {
+		return s.Subtract(SetOf(netip.MustParsePrefix("0.0.0.0/0")))
+	}
+	return s.Subtract(SetOf(netip.MustParsePrefix("::/0")))
+}
+
+// exampleAddr and exampleAddr6 are the source addresses the simulator
+// prefers for internet traffic: addresses of the documentation blocks
+// TEST-NET-3 (RFC 5737) and 2001:db8::/32 (RFC 3849).
+var (
+	exampleAddr  = netip.MustParseAddr("203.0.113.7")
+	exampleAddr6 = netip.MustParseAddr("2001:db8:203::7")
+)
 
 // exampleFirst moves the atom holding exampleAddr to the front, so that the
 // first packet of a class enumeration, which traces and findings show, comes
 // from a documentation address where the rules allow it.
 func exampleFirst(atoms []Interval) []Interval {
 	for i, a := range atoms {
-		if a.Contains(exampleAddr) {
+		if a.Contains(exampleAddr) || a.Contains(exampleAddr6) {
 			out := append([]Interval{a}, atoms[:i]...)
 			return append(out, atoms[i+1:]...)
 		}
@@ -259,15 +275,17 @@ func exampleFirst(atoms []Interval) []Interval {
 }
 
 // representative returns the address the simulator sends from for an atom:
-// 203.0.113.7 when the atom contains it (the address the documentation
-// examples use), otherwise the first address that is not a network address
-// ending in .0, where the atom has one.
+// 203.0.113.7 or 2001:db8:203::7 when the atom contains it (the addresses
+// the documentation examples use), otherwise the first address that does not
+// end in a zero byte, such as a network address, where the atom has one.
 func representative(iv Interval) netip.Addr {
-	if iv.Contains(exampleAddr) {
-		return exampleAddr
+	for _, a := range []netip.Addr{exampleAddr, exampleAddr6} {
+		if iv.Contains(a) {
+			return a
+		}
 	}
 	lo := iv.Lo
-	if lo.Is4() && lo.As4()[3] == 0 && lo != iv.Hi {
+	if b := lo.AsSlice(); b[len(b)-1] == 0 && lo != iv.Hi {
 		return lo.Next()
 	}
 	return lo

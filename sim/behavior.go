@@ -65,10 +65,12 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		return arrival{hop: hop}
 	}
 
-	if s.public && !internetReachable(t.Tier) {
-		return drop(Step{Filter: FilterIngress, Component: "tier " + t.Name, Reason: ReasonNotInternetFacing, Pos: t.Pos,
-			Detail: fmt.Sprintf("%s has no public address reachable from the internet", t.Name)})
+	tr := n.transit(s, t, p)
+	if tr.drop != nil {
+		return drop(*tr.drop)
 	}
+	p = tr.pkt
+	hop.Packet = p
 	if s.tier != nil && len(s.tier.SecurityGroups) > 0 {
 		st := sgStep(s.tier, model.Egress, &p)
 		if !st.Allowed {
@@ -76,13 +78,15 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		}
 		hop.Steps = append(hop.Steps, st)
 	}
+	hop.Steps = append(hop.Steps, tr.steps...)
 
-	from, to := subnetOf(s.tier), subnetOf(t)
-	for _, st := range naclRequest(from, to, &p) {
-		if !st.Allowed {
-			return drop(st)
+	for _, l := range tr.legs {
+		for _, st := range naclRequest(l.from, l.to, &l.pkt) {
+			if !st.Allowed {
+				return drop(st)
+			}
+			hop.Steps = append(hop.Steps, st)
 		}
-		hop.Steps = append(hop.Steps, st)
 	}
 
 	switch t.Kind {
@@ -120,11 +124,14 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		hop.Steps = append(hop.Steps, st)
 	}
 
-	if st, ok := naclReply(from, to, &p); ok {
-		if !st.Allowed {
-			return drop(st)
+	for i := len(tr.legs) - 1; i >= 0; i-- {
+		l := tr.legs[i]
+		if st, ok := naclReply(l.from, l.to, &l.pkt); ok {
+			if !st.Allowed {
+				return drop(st)
+			}
+			hop.Steps = append(hop.Steps, st)
 		}
-		hop.Steps = append(hop.Steps, st)
 	}
 
 	hop.Reply = n.replyPath(s, t, &p)
@@ -331,7 +338,7 @@ func (n *Network) nlbForwards(t *tierInfo, l *model.Listener, p Packet) []forwar
 // poolSources returns one CloudFront origin-facing address for each class of
 // the pool that the receiver's rules tell apart.
 func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
-	atoms := Atoms(n.cloudFrontPool, n.sourceCuts(to, q.Protocol, q.Port))
+	atoms := Atoms(n.cloudFrontPool.Family(q.Dst.Is6()), n.sourceCuts(to, q.Protocol, q.Port))
 	out := make([]netip.Addr, len(atoms))
 	for i, a := range atoms {
 		out[i] = representative(a)

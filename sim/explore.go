@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -83,35 +84,58 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 	var out []*entry
 	switch a.Kind {
 	case model.AttackerInternet, model.AttackerDistribution:
-		internet := PublicIPv4.Subtract(n.pools)
-		for _, v := range n.Scenario.VPCs {
-			internet = internet.Subtract(SetOf(v.CIDR))
-		}
+		internet4, internet6 := n.internetSources()
 		for _, t := range n.ordered {
-			if !internetReachable(t.Tier) {
-				continue
-			}
-			if a.Kind == model.AttackerInternet {
-				e := &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, public: true}, srcs: internet, knows: knows}
-				if t.Kind == model.KindCloudFront {
-					e.protos, e.ports = []model.Protocol{model.TCP}, portDomainViewer
+			for _, fam := range []struct {
+				ipv6   bool
+				dst    netip.Addr
+				srcs   AddrSet
+				pool   AddrSet
+				usable bool
+			}{
+				{false, t.PublicAddr, internet4, n.cloudFrontPool.Family(false), t.Kind == model.KindCloudFront || (t.PublicIP && hasInternetRoute(t.Tier, false))},
+				{true, t.IPv6Addr, internet6, n.cloudFrontPool.Family(true), t.Kind != model.KindCloudFront && publicAddrOf(t, t.IPv6Addr) && hasInternetRoute(t.Tier, true)},
+			} {
+				if !fam.usable {
+					continue
 				}
-				out = append(out, e)
-			}
-			if t.Kind != model.KindCloudFront && (a.Kind == model.AttackerDistribution || a.OwnDistribution) {
-				out = append(out, &entry{via: DistributionNode(a.Name), to: t, dst: t.PublicAddr,
-					from: sender{name: DistributionNode(a.Name), public: true}, srcs: n.cloudFrontPool,
-					protos: []model.Protocol{model.TCP}, ports: portDomainOrigin, knows: knows})
+				if a.Kind == model.AttackerInternet {
+					e := &entry{to: t, dst: fam.dst, from: sender{name: a.Name, public: true}, srcs: fam.srcs, knows: knows}
+					if t.Kind == model.KindCloudFront {
+						e.protos, e.ports = []model.Protocol{model.TCP}, portDomainViewer
+					}
+					out = append(out, e)
+				}
+				if t.Kind != model.KindCloudFront && (a.Kind == model.AttackerDistribution || a.OwnDistribution) && !fam.pool.IsEmpty() {
+					out = append(out, &entry{via: DistributionNode(a.Name), to: t, dst: fam.dst,
+						from: sender{name: DistributionNode(a.Name), public: true}, srcs: fam.pool,
+						protos: []model.Protocol{model.TCP}, ports: portDomainOrigin, knows: knows})
+				}
 			}
 		}
 	case model.AttackerCompromised:
 		self := n.tiers[a.Tier.Name]
+		from := subnetOf(self)
 		for _, t := range n.ordered {
-			if t == self || t.Kind == model.KindCloudFront || inVPC(t.Tier) != inVPC(self.Tier) {
+			if t == self || t.Kind == model.KindCloudFront {
 				continue
 			}
-			out = append(out, &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, tier: self},
-				src: self.PrivateIP, ident: self.SecurityGroups, knows: knows})
+			// The private address, inside the VPC or across a peering or
+			// transit gateway that the sender's subnet routes to.
+			if to := subnetOf(t); inVPC(t.Tier) == inVPC(self.Tier) || (from != nil && to != nil && crossesToVPC(lookupRoute(from, t.PrivateIP))) {
+				out = append(out, &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, tier: self},
+					src: self.PrivateIP, ident: self.SecurityGroups, knows: knows})
+			}
+			// The public addresses, through the internet gateway or a NAT
+			// gateway: the way a client inside the VPC calls a public name.
+			if t.PublicIP && t.PublicAddr.IsValid() {
+				out = append(out, &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, tier: self},
+					src: self.PrivateIP, knows: knows})
+			}
+			if self.IPv6 && publicAddrOf(t, t.IPv6Addr) && inVPC(t.Tier) != inVPC(self.Tier) {
+				out = append(out, &entry{to: t, dst: t.IPv6Addr, from: sender{name: a.Name, tier: self},
+					src: self.IPv6Addr, knows: knows})
+			}
 		}
 	case model.AttackerAddressRange:
 		srcs := SetOf(a.CIDRs...)
@@ -359,4 +383,28 @@ func (x *exploration) hops(path []*flowState) []Hop {
 		out = append(out, *x.graph.edges[[2]int64{path[i-1].id, path[i].id}])
 	}
 	return out
+}
+
+// internetSources returns the addresses an internet host may send from, per
+// family: public space outside the shared AWS pools, the scenario's VPCs and
+// the Elastic IP addresses of its NAT gateways, which belong to the design.
+func (n *Network) internetSources() (v4, v6 AddrSet) {
+	v4, v6 = PublicIPv4.Subtract(n.pools), PublicIPv6.Subtract(n.pools)
+	for _, v := range n.Scenario.VPCs {
+		v4 = v4.Subtract(SetOf(v.CIDR))
+		if v.IPv6CIDR.IsValid() {
+			v6 = v6.Subtract(SetOf(v.IPv6CIDR))
+		}
+		for _, g := range v.NATGateways {
+			if g.PublicAddr.IsValid() {
+				v4 = v4.Subtract(SetOf(netip.PrefixFrom(g.PublicAddr, 32)))
+			}
+		}
+	}
+	return v4, v6
+}
+
+// crossesToVPC reports whether a route leads to another VPC.
+func crossesToVPC(h routeHit) bool {
+	return h.target == model.TargetPeering || h.target == model.TargetTransitGateway
 }

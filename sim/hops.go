@@ -44,8 +44,7 @@ func (n *Network) checkHops() []HopVerdict {
 		default:
 			for _, c := range t.ConnectsTo {
 				to := n.tiers[c.Tier.Name]
-				p := Packet{Src: t.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port,
-					Identity: t.SecurityGroups, dstGroups: to.SecurityGroups, srcPorts: clientPorts(t), intended: true}
+				p := connectionPacket(t, to, c)
 				a := n.deliver(sender{name: t.Name, tier: t}, to, p)
 				v := HopVerdict{From: t.Name, To: to.Name, Verdict: Holds, Packet: &p, Hops: []Hop{a.hop}}
 				// As for a proxy's hop, a connection the receiver admits
@@ -121,8 +120,7 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 				if !t.Kind.IsLoadBalancer() {
 					continue
 				}
-				p := Packet{Src: u.PrivateIP, Dst: t.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups,
-					dstGroups: t.SecurityGroups, srcPorts: clientPorts(u), intended: true}
+				p := connectionPacket(u, t, c)
 				out[t] = append(out[t], intendedInput{from: sender{name: u.Name, tier: u}, pkt: p})
 			}
 		}
@@ -206,4 +204,17 @@ func targetTiers(t *tierInfo) []*model.Tier {
 		add(l.Default)
 	}
 	return out
+}
+
+// connectionPacket is the first packet of a connection that tier u opens by
+// design: to the destination's private address, or to its public address
+// when the connection says so, as a client that calls an internet-facing
+// load balancer by its public name does.
+func connectionPacket(u, to *tierInfo, c *model.Connection) Packet {
+	p := Packet{Src: u.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups,
+		dstGroups: to.SecurityGroups, srcPorts: clientPorts(u), intended: true}
+	if c.Public {
+		p.Dst, p.dstGroups = to.PublicAddr, nil
+	}
+	return p
 }

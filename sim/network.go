@@ -58,9 +58,14 @@ func Compile(s *model.Scenario) *Network {
 			}
 		}
 	}
-	if n.cloudFrontPool.IsEmpty() {
-		n.cloudFrontPool = SetOf(cloudFrontStandIn...)
-		n.pools = n.pools.Union(n.cloudFrontPool)
+	// Without a list of its own in a family, the pool is the stand-in
+	// block the loader gives the AWS-managed list of that family.
+	for i, ipv6 := range []bool{false, true} {
+		if n.cloudFrontPool.Family(ipv6).IsEmpty() {
+			standIn := SetOf(cloudFrontStandIn[i])
+			n.cloudFrontPool = n.cloudFrontPool.Union(standIn)
+			n.pools = n.pools.Union(standIn)
+		}
 	}
 
 	rules := make(map[*model.Rule]*rule)
@@ -177,7 +182,8 @@ func (n *Network) Tier(name string) *model.Tier {
 // cloudFrontStandIn is the block the model uses for CloudFront's
 // origin-facing addresses when the scenario has no CloudFront prefix list.
 // It matches the stand-in the loader gives the AWS-managed list.
-var cloudFrontStandIn = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/26")}
+// The first block is for IPv4, the second for IPv6.
+var cloudFrontStandIn = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/26"), netip.MustParsePrefix("2001:db8:c0::/48")}
 
 func isCloudFrontList(pl *model.PrefixList) bool {
 	return strings.Contains(pl.AWSManaged, "cloudfront.origin-facing")

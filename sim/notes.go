@@ -10,9 +10,8 @@ import (
 
 // notModeled is the note every report carries about the parts of AWS
 // filtering the model leaves out.
-const notModeled = "not modeled: route tables beyond a subnet's public flag, NAT gateways, " +
-	"IPv6 paths from the internet, VPC endpoints, peering and Transit Gateway, public-address hairpins from inside the VPC, " +
-	"and health checks (docs/scenario-format.md, \"What the model does not cover\")"
+const notModeled = "not modeled: middlebox routes, VPN and Direct Connect gateways, Gateway Load Balancers and Network Firewall, " +
+	"VPC endpoints, Availability Zones, and health checks (docs/scenario-format.md, \"What the model does not cover\")"
 
 // notes returns the model's simplifications that bear on this scenario.
 func (n *Network) notes() []string {
