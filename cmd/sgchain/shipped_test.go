@@ -18,6 +18,15 @@ func TestShippedVerdicts(t *testing.T) {
 		broken []string
 		// warnings lists finding codes of warnings that must appear.
 		warnings []string
+		// skipPaths lists paths, written "a > b > c", that some skip finding
+		// must take.
+		skipPaths []string
+		// evidence lists fragments of the JSON report that state the reason
+		// for the verdict, such as the rule that admits a skip.
+		evidence []string
+		// hopSources lists "from->to=address": the source address of the
+		// packet that the check sends on that intended hop.
+		hopSources []string
 	}{
 		// The authors claim no hop can be skipped. It fails on the WebSocket
 		// path: the NLB admits the shared CloudFront origin-facing list and
@@ -64,6 +73,54 @@ func TestShippedVerdicts(t *testing.T) {
 		// The app admits the VPC CIDR, which holds the batch tier; a
 		// compromised batch task reaches the app without the ALB.
 		{file: "scenarios/three-tier-vpc-cidr-app.yaml", status: 1, skippable: []string{"breached-batch/3"}},
+
+		// The NLB was created without security groups, and AWS lets all
+		// client traffic reach the listeners of such an NLB, so the internet
+		// connects to it directly, without CloudFront. The tasks are ip
+		// targets behind a TCP listener, where client IP preservation is off
+		// by default, so every connection arrives from the NLB's private
+		// address and the rule for the NLB's subnet admits it.
+		{file: "scenarios/nlb-no-security-groups.yaml", status: 1, skippable: []string{"internet/2", "internet/3"},
+			skipPaths:  []string{"internet > nlb", "internet > nlb > app"},
+			hopSources: []string{"nlb->app=10.0.0.10"},
+			evidence: []string{
+				"the Network Load Balancer has no security groups, so all client traffic reaches its listeners",
+				"client IP preservation is off, so the target sees the NLB's private address",
+				"security_groups.app.ingress[0] (tcp 8443 from 10.0.0.0/24)",
+			}},
+
+		// With client IP preservation on, a target sees its client's address.
+		// Behind CloudFront the client is a CloudFront origin-facing server,
+		// outside the VPC CIDR the tasks admit, so the intended hop is broken.
+		// The NLB still has no security group and admits the internet
+		// directly. The tasks hold only because nothing reaches them. The
+		// hop's packet keeps CloudFront's address (192.0.2.1 stands for the
+		// origin-facing pool).
+		{file: "scenarios/nlb-no-security-groups-client-ip.yaml", status: 1, skippable: []string{"internet/2"}, broken: []string{"nlb->app"},
+			skipPaths:  []string{"internet > nlb"},
+			hopSources: []string{"nlb->app=192.0.2.1"},
+			evidence: []string{
+				"client IP preservation is on, so the target sees the client's address",
+				`"reason": "ENI_SG_RULES_MISMATCH"`,
+			}},
+
+		// The web servers have public addresses in subnets routed to the
+		// internet gateway, so their security group alone decides who
+		// reaches them, and its SSH rule admits 0.0.0.0/0: the internet
+		// reaches them without the ALB.
+		{file: "scenarios/workshop-web-tier.yaml", status: 1, skippable: []string{"internet/2"},
+			skipPaths: []string{"internet > web"},
+			evidence:  []string{"security_groups.web.ingress[1] (tcp 22 from 0.0.0.0/0)"}},
+
+		// The SSH rule admits one administrator's /32. That address is on
+		// the internet, and any internet host may send from it, so the path
+		// around the ALB stays open.
+		{file: "scenarios/workshop-web-tier-admin-ip.yaml", status: 1, skippable: []string{"internet/2"},
+			skipPaths: []string{"internet > web"},
+			evidence: []string{
+				"security_groups.web.ingress[1] (tcp 22 from 203.0.113.45/32)",
+				"an internet attacker may send from any public address, including this one",
+			}},
 	}
 	shipped := map[string]bool{}
 	for _, f := range shippedScenarios(t) {
@@ -106,6 +163,40 @@ func TestShippedVerdicts(t *testing.T) {
 			for _, code := range tc.warnings {
 				if !strings.Contains(stdout, `"code": "`+code+`"`) {
 					t.Errorf("no %s warning", code)
+				}
+			}
+			for _, want := range tc.skipPaths {
+				found := false
+				for _, f := range r.Findings {
+					if f.Kind == "skip" && strings.Join(f.Path, " > ") == want {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no skip finding with path %s", want)
+				}
+			}
+			for _, hs := range tc.hopSources {
+				hop, src, _ := strings.Cut(hs, "=")
+				found := false
+				for _, h := range r.Hops {
+					if h.From+"->"+h.To != hop {
+						continue
+					}
+					found = true
+					if h.Packet == nil {
+						t.Errorf("hop %s has no packet, want one from %s", hop, src)
+					} else if h.Packet.Src != src {
+						t.Errorf("hop %s packet source = %s, want %s", hop, h.Packet.Src, src)
+					}
+				}
+				if !found {
+					t.Errorf("no intended hop %s", hop)
+				}
+			}
+			for _, fragment := range tc.evidence {
+				if !strings.Contains(stdout, fragment) {
+					t.Errorf("report does not contain %q", fragment)
 				}
 			}
 		})
