@@ -45,6 +45,10 @@ func (d *decoder) decodeChain(v value) {
 				d.errorf(nv.at, nv.path, "Duplicate reference", "Tier %s is already in stage %s on line %d. A tier belongs to at most one stage.", t.Name, stageOf(first.path), first.at.Line)
 				continue
 			}
+			if t.Kind == KindAWSService {
+				d.errorf(nv.at, nv.path, "Invalid reference", "Tier %s is an AWS service, which AWS runs and no attacker path of the design leads into. Name it only as a connects_to destination, and keep it out of the chain.", t.Name)
+				continue
+			}
 			placed[t] = nv
 			stage.Tiers = append(stage.Tiers, t)
 		}

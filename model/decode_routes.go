@@ -3,18 +3,68 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 )
 
 var (
-	natGatewayKeys     = []string{"subnet", "connectivity", "elastic_ip"}
-	routeTableKeys     = []string{"routes"}
-	routeKeys          = []string{"destination", "destination_prefix_list", "internet_gateway", "egress_only_internet_gateway", "nat_gateway", "peering", "transit_gateway"}
-	routeDestKeys      = []string{"destination", "destination_prefix_list"}
-	routeTargetKeys    = []string{"internet_gateway", "egress_only_internet_gateway", "nat_gateway", "peering", "transit_gateway"}
-	peeringKeys        = []string{"vpcs"}
-	transitGatewayKeys = []string{"security_group_referencing", "attachments"}
-	tgwAttachmentKeys  = []string{"security_group_referencing"}
+	natGatewayKeys      = []string{"subnet", "connectivity", "elastic_ip"}
+	routeTableKeys      = []string{"routes"}
+	routeKeys           = []string{"destination", "destination_prefix_list", "internet_gateway", "egress_only_internet_gateway", "nat_gateway", "peering", "transit_gateway"}
+	routeDestKeys       = []string{"destination", "destination_prefix_list"}
+	routeTargetKeys     = []string{"internet_gateway", "egress_only_internet_gateway", "nat_gateway", "peering", "transit_gateway"}
+	peeringKeys         = []string{"vpcs"}
+	transitGatewayKeys  = []string{"security_group_referencing", "attachments"}
+	tgwAttachmentKeys   = []string{"security_group_referencing"}
+	gatewayEndpointKeys = []string{"prefix_list", "route_tables"}
 )
+
+// gatewayServices matches the AWS-managed prefix lists of the services that
+// gateway endpoints serve.
+var gatewayServices = regexp.MustCompile(`^com\.amazonaws\.` + regionPattern + `\.(s3|dynamodb)$`)
+
+// decodeGatewayEndpoints decodes a VPC's gateway_endpoints. The routes they
+// add resolve once prefix lists and route tables are decoded.
+func (d *decoder) decodeGatewayEndpoints(vpc *VPC, v value) {
+	for _, e := range d.named(v, "gateway endpoint", false) {
+		g := &GatewayEndpoint{Name: e.name, VPC: vpc, Path: e.value.path, Pos: d.pos(e.key)}
+		vpc.GatewayEndpoints = append(vpc.GatewayEndpoints, g)
+		o := d.object(e.value, "a gateway endpoint", gatewayEndpointKeys, nil)
+		pv, okList := d.require(o, "prefix_list", "prefix_list: s3")
+		rv, okTables := d.require(o, "route_tables", "route_tables: [private]")
+		d.deferred = append(d.deferred, func() {
+			if okList {
+				if pl, ok := d.lookupPrefixList(pv); ok {
+					if !gatewayServices.MatchString(pl.AWSManaged) {
+						d.errorf(pv.at, pv.path, "Invalid value", "Prefix list %s is not the AWS-managed list of S3 or DynamoDB. Gateway endpoints exist only for those two services; name a list with aws_managed: com.amazonaws.<region>.s3 or .dynamodb.", pl.Name)
+					} else {
+						g.PrefixList = pl
+					}
+				}
+			}
+			if !okTables {
+				return
+			}
+			items, ok := d.list(rv, "a list of route table names")
+			if !ok {
+				return
+			}
+			for _, item := range items {
+				rt, ok := d.lookupRouteTable(item)
+				if !ok {
+					continue
+				}
+				if rt.VPC != vpc {
+					d.errorf(item.at, item.path, "VPC mismatch", "Route table %s is in VPC %s, but gateway endpoint %s is in VPC %s. A gateway endpoint adds routes only to tables of its own VPC.", rt.Name, rt.VPC.Name, g.Name, vpc.Name)
+					continue
+				}
+				g.RouteTables = append(g.RouteTables, rt)
+				if g.PrefixList != nil {
+					rt.Routes = append(rt.Routes, &Route{PrefixList: g.PrefixList, Target: TargetGatewayEndpoint, GatewayEndpoint: g, Path: item.path, Pos: d.pos(item.at)})
+				}
+			}
+		})
+	}
+}
 
 // decodeNATGateways decodes a VPC's nat_gateways. It runs after the VPC's
 // subnets are decoded.
@@ -332,6 +382,8 @@ func (r *Route) describeTarget() string {
 		return fmt.Sprintf("peering %s", r.Peering.Name)
 	case TargetTransitGateway:
 		return fmt.Sprintf("transit gateway %s", r.TransitGateway.Name)
+	case TargetGatewayEndpoint:
+		return fmt.Sprintf("gateway endpoint %s", r.GatewayEndpoint.Name)
 	}
 	return string(r.Target)
 }

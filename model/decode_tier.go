@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 )
 
@@ -16,6 +17,9 @@ var tierKeys = map[Kind][]string{
 	KindLambda:      {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports", "connects_to"},
 	KindRDS:         {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports"},
 	KindElastiCache: {"kind", "subnets", "security_groups", "public_ip", "ipv6", "private_ip", "ephemeral_ports"},
+
+	KindInterfaceEndpoint: {"kind", "service", "subnets", "security_groups", "private_ip"},
+	KindAWSService:        {"kind", "service", "prefix_list"},
 }
 
 var connectionKeys = []string{"tier", "protocol", "port", "address"}
@@ -98,6 +102,19 @@ func (d *decoder) decodeTier(t *Tier, o *object) {
 	switch {
 	case t.Kind == KindCloudFront:
 		d.decodeCloudFront(t, o)
+	case t.Kind == KindInterfaceEndpoint:
+		d.decodePlacement(t, o)
+		d.decodeService(t, o)
+	case t.Kind == KindAWSService:
+		d.decodeService(t, o)
+		if v, ok := d.require(o, "prefix_list", "prefix_list: s3"); ok {
+			if pl, ok := d.lookupPrefixList(v); ok {
+				t.ServiceList = pl
+				if len(pl.Entries) > 0 {
+					t.PublicAddr = serviceAddr(pl.Entries[0])
+				}
+			}
+		}
 	case t.Kind.IsLoadBalancer():
 		d.decodePlacement(t, o)
 		d.decodeEphemeralPorts(t, o)
@@ -197,6 +214,24 @@ func (d *decoder) decodeTierGroups(t *Tier, v value, vpc *VPC) {
 	}
 }
 
+// decodeService decodes the optional service name of an endpoint or AWS
+// service tier.
+func (d *decoder) decodeService(t *Tier, o *object) {
+	if v, ok := o.get("service"); ok {
+		t.Service, _ = d.str(v, "a service name such as com.amazonaws.us-east-1.s3")
+	}
+}
+
+// serviceAddr is the representative address of an AWS service in block b:
+// its first host address.
+func serviceAddr(b netip.Prefix) netip.Addr {
+	a := b.Masked().Addr()
+	if b.Bits() < a.BitLen() {
+		a = a.Next()
+	}
+	return a
+}
+
 // requireIPv6Subnets marks t as having IPv6 addresses, which needs an IPv6
 // block on every subnet of the tier.
 func (d *decoder) requireIPv6Subnets(t *Tier, v value) {
@@ -252,7 +287,7 @@ func (d *decoder) decodeConnection(v value) *Connection {
 		return nil
 	}
 	if tv, ok := d.require(o, "tier", "tier: db"); ok {
-		c.Tier, _ = d.lookupTierOf(tv, "a connection's destination", KindALB, KindNLB, KindECS, KindEC2, KindEKS, KindLambda, KindRDS, KindElastiCache)
+		c.Tier, _ = d.lookupTierOf(tv, "a connection's destination", KindALB, KindNLB, KindECS, KindEC2, KindEKS, KindLambda, KindRDS, KindElastiCache, KindInterfaceEndpoint, KindAWSService)
 	}
 	if pv, ok := o.get("protocol"); ok {
 		if p, ok := d.enum(pv, "Invalid protocol", "connection protocol", []string{"tcp", "udp"}, true); ok {

@@ -6,7 +6,7 @@ import (
 )
 
 var (
-	vpcKeys    = []string{"cidr", "ipv6_cidr", "region", "subnets", "nat_gateways", "route_tables", "main_route_table"}
+	vpcKeys    = []string{"cidr", "ipv6_cidr", "region", "subnets", "nat_gateways", "route_tables", "main_route_table", "gateway_endpoints"}
 	subnetKeys = []string{"cidr", "ipv6_cidr", "public", "route_table", "network_acl"}
 )
 
@@ -75,6 +75,9 @@ func (d *decoder) decodeVPC(vpc *VPC, v value) {
 	}
 	if rv, ok := o.get("route_tables"); ok {
 		d.decodeRouteTables(vpc, rv)
+	}
+	if gv, ok := o.get("gateway_endpoints"); ok {
+		d.decodeGatewayEndpoints(vpc, gv)
 	}
 	if mv, ok := o.get("main_route_table"); ok {
 		d.deferred = append(d.deferred, func() {

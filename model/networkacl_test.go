@@ -258,6 +258,9 @@ func TestEphemeralPortsDefaults(t *testing.T) {
 		{KindEKS, "{kind: eks, subnets: [app-a], security_groups: [app]}", PortRange{32768, 60999}},
 		{KindRDS, "{kind: rds, subnets: [app-a], security_groups: [app]}", PortRange{32768, 60999}},
 		{KindElastiCache, "{kind: elasticache, subnets: [app-a], security_groups: [app]}", PortRange{32768, 60999}},
+		// Neither opens connections, so neither has a source-port range.
+		{KindInterfaceEndpoint, "{kind: interface_endpoint, subnets: [app-a], security_groups: [app]}", PortRange{}},
+		{KindAWSService, "{kind: aws_service, prefix_list: s3}", PortRange{}},
 	}
 	if len(tests) != len(Kinds) {
 		t.Fatalf("the table covers %d kinds, want all %d", len(tests), len(Kinds))
@@ -270,12 +273,15 @@ vpcs:
     cidr: 10.0.0.0/16
     subnets:
       app-a: {cidr: 10.0.10.0/24}
+prefix_lists:
+  s3: {aws_managed: com.amazonaws.us-east-1.s3}
 security_groups:
   app: {egress: none}
 tiers:
   x: ` + tt.tier + `
   peer: {kind: ec2, subnets: [app-a], security_groups: [app]}
-chain: [x, peer]
+  other: {kind: ec2, subnets: [app-a], security_groups: [app]}
+chain: [peer, other]
 `
 			s := loadValid(t, string(tt.kind), text)
 			x := findTier(t, s, "x")
@@ -490,9 +496,9 @@ func checkNetworkACLsResolved(t testing.TB, s *Scenario) {
 	for _, x := range s.Tiers {
 		r := x.EphemeralPorts
 		switch {
-		case x.Kind == KindCloudFront && r != (PortRange{}):
-			t.Errorf("cloudfront tier %s has ephemeral ports %v", x.Name, r)
-		case x.Kind != KindCloudFront && (r.From < 1 || r.From > r.To || r.To > maxPort):
+		case opensNone(x.Kind) && r != (PortRange{}):
+			t.Errorf("%s tier %s has ephemeral ports %v", x.Kind, x.Name, r)
+		case !opensNone(x.Kind) && (r.From < 1 || r.From > r.To || r.To > maxPort):
 			t.Errorf("tier %s has the ephemeral port range %v", x.Name, r)
 		}
 	}
@@ -510,4 +516,10 @@ func TestNetworkACLPeerKeyOnly(t *testing.T) {
 	if ds[0].Summary != "Unknown key" || ds[0].Path != "network_acls.public-nacl.ingress[0].from" {
 		t.Errorf("diagnostic = %s, want Unknown key at network_acls.public-nacl.ingress[0].from", ds[0])
 	}
+}
+
+// opensNone reports whether tiers of kind k open no connections of their own
+// from an interface in the VPC, so that they have no source-port range.
+func opensNone(k Kind) bool {
+	return k == KindCloudFront || k == KindInterfaceEndpoint || k == KindAWSService
 }

@@ -223,7 +223,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate entry", "entries: [198.51.100.0/24]", "entries: [198.51.100.0/24, 198.51.100.0/24]", "Duplicate value", "prefix_lists.office.entries[1]", "198.51.100.0/24]", "already listed"},
 
 		// Tiers.
-		{"unknown kind", "kind: rds", "kind: aurora", "Invalid value", "tiers.db.kind", "aurora", "Use cloudfront, alb, nlb, ecs, ec2, eks, lambda, rds or elasticache."},
+		{"unknown kind", "kind: rds", "kind: aurora", "Invalid value", "tiers.db.kind", "aurora", "Use cloudfront, alb, nlb, ecs, ec2, eks, lambda, rds, elasticache, interface_endpoint or aws_service."},
 		{"lambda public IP", "    kind: ecs", "    kind: lambda\n    public_ip: true", "Invalid value", "tiers.app.public_ip", "true\n    subnets", "never has a public IP address"},
 		{"unknown subnet", "subnets: [public-a]", "subnets: [public-b]", "Unknown reference", "tiers.alb.subnets[0]", "public-b", `Did you mean "public-a"?`},
 		{"subnets in two VPCs", "subnets: [public-a]", "subnets: [public-a, other-a]", "VPC mismatch", "tiers.alb.subnets[1]", "other-a]", "must be in one VPC"},

@@ -820,6 +820,12 @@ func checkResolved(t testing.TB, s *Scenario) {
 			}
 			continue
 		}
+		if x.Kind == KindAWSService {
+			if x.ServiceList == nil || !x.PublicAddr.IsValid() {
+				t.Errorf("AWS service tier %s has no addresses", x.Name)
+			}
+			continue
+		}
 		if len(x.Subnets) == 0 || !x.PrivateIP.IsValid() {
 			t.Errorf("tier %s has no placement", x.Name)
 		}

@@ -14,6 +14,7 @@ const (
 	TargetNATGateway      RouteTarget = "nat-gateway"
 	TargetPeering         RouteTarget = "peering"
 	TargetTransitGateway  RouteTarget = "transit-gateway"
+	TargetGatewayEndpoint RouteTarget = "gateway-endpoint"
 )
 
 // RouteTable is a VPC route table. Besides its routes it has a local route
@@ -41,6 +42,9 @@ type Route struct {
 	NATGateway     *NATGateway     // target nat-gateway
 	Peering        *Peering        // target peering
 	TransitGateway *TransitGateway // target transit-gateway
+	// GatewayEndpoint is set for the route a gateway endpoint adds to the
+	// route tables it is associated with.
+	GatewayEndpoint *GatewayEndpoint
 
 	Path string
 	Pos  Pos
@@ -127,4 +131,16 @@ func (g *TransitGateway) Attachment(v *VPC) *TGWAttachment {
 func (g *TransitGateway) ReferencesAcross(a, b *VPC) bool {
 	aa, ab := g.Attachment(a), g.Attachment(b)
 	return g.SecurityGroupReferencing && aa != nil && ab != nil && aa.SecurityGroupReferencing && ab.SecurityGroupReferencing
+}
+
+// GatewayEndpoint is a gateway VPC endpoint for S3 or DynamoDB. It has no
+// security group and no interface: AWS adds a route for the service's prefix
+// list to each associated route table.
+type GatewayEndpoint struct {
+	Name        string
+	VPC         *VPC
+	PrefixList  *PrefixList
+	RouteTables []*RouteTable
+	Path        string
+	Pos         Pos
 }

@@ -58,6 +58,9 @@ type VPC struct {
 	Subnets     []*Subnet
 	RouteTables []*RouteTable
 	NATGateways []*NATGateway
+	// GatewayEndpoints are the VPC's gateway endpoints, whose routes the
+	// loader adds to the route tables they name.
+	GatewayEndpoints []*GatewayEndpoint
 	// MainRouteTable is the table of subnets that name none, or nil for a
 	// main route table with only the local routes.
 	MainRouteTable *RouteTable

@@ -16,10 +16,18 @@ const (
 	KindLambda      Kind = "lambda"
 	KindRDS         Kind = "rds"
 	KindElastiCache Kind = "elasticache"
+	// KindInterfaceEndpoint is an interface VPC endpoint (PrivateLink): an
+	// interface with security groups that receives connections for an AWS
+	// or partner service and opens none into the VPC.
+	KindInterfaceEndpoint Kind = "interface_endpoint"
+	// KindAWSService is an AWS service reached at public addresses, such as
+	// S3 or DynamoDB, directly or through a gateway VPC endpoint. It has no
+	// security group and no address in the VPC.
+	KindAWSService Kind = "aws_service"
 )
 
 // Kinds lists every tier kind in the order the documentation gives them.
-var Kinds = []Kind{KindCloudFront, KindALB, KindNLB, KindECS, KindEC2, KindEKS, KindLambda, KindRDS, KindElastiCache}
+var Kinds = []Kind{KindCloudFront, KindALB, KindNLB, KindECS, KindEC2, KindEKS, KindLambda, KindRDS, KindElastiCache, KindInterfaceEndpoint, KindAWSService}
 
 // IsLoadBalancer reports whether k is an Elastic Load Balancing kind.
 func (k Kind) IsLoadBalancer() bool { return k == KindALB || k == KindNLB }
@@ -65,6 +73,12 @@ type Tier struct {
 	// the replies. The loader sets AWS's documented range for the kind
 	// unless the scenario sets it.
 	EphemeralPorts PortRange
+
+	// Service is the service name of an interface endpoint or AWS
+	// service, such as com.amazonaws.us-east-1.s3, as the scenario writes it.
+	Service string
+	// ServiceList is the prefix list of an aws_service tier's addresses.
+	ServiceList *PrefixList
 
 	CloudFront *CloudFront   // kind cloudfront
 	Listeners  []*Listener   // kinds alb and nlb

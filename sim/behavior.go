@@ -116,6 +116,9 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 			hop.Steps = append(hop.Steps, Step{Filter: FilterIngress, Component: "tier " + t.Name, Allowed: true, Pos: t.Pos,
 				Detail: "the Network Load Balancer has no security groups, so all client traffic reaches its listeners"})
 		}
+	case model.KindAWSService:
+		hop.Steps = append(hop.Steps, Step{Filter: FilterIngress, Component: "tier " + t.Name, Allowed: true, Pos: t.Pos,
+			Detail: "the AWS service has no security group; endpoint and bucket policies are not modeled"})
 	default:
 		st := sgStep(t, model.Ingress, &p)
 		if !st.Allowed {
@@ -352,6 +355,9 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {
 	if s.autoTracked || t.Kind == model.KindNLB {
 		return "tracked: AWS always tracks connections through a Network Load Balancer"
+	}
+	if t.Kind == model.KindInterfaceEndpoint {
+		return "tracked: AWS always tracks connections to an interface VPC endpoint"
 	}
 	if p.Protocol != model.TCP && p.Protocol != model.UDP {
 		return "tracked: security groups track the reply by connection state"

@@ -120,6 +120,12 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 			if t == self || t.Kind == model.KindCloudFront {
 				continue
 			}
+			if t.Kind == model.KindAWSService {
+				// Code on the tier can call the service's public address,
+				// as the application itself does.
+				out = append(out, &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, tier: self}, src: self.PrivateIP, knows: knows})
+				continue
+			}
 			// The private address, inside the VPC or across a peering or
 			// transit gateway that the sender's subnet routes to.
 			if to := subnetOf(t); inVPC(t.Tier) == inVPC(self.Tier) || (from != nil && to != nil && crossesToVPC(lookupRoute(from, t.PrivateIP))) {
@@ -140,7 +146,7 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 	case model.AttackerAddressRange:
 		srcs := SetOf(a.CIDRs...)
 		for _, t := range n.ordered {
-			if t.Kind == model.KindCloudFront {
+			if t.Kind == model.KindCloudFront || t.Kind == model.KindAWSService {
 				continue
 			}
 			out = append(out, &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name}, srcs: srcs, knows: knows})

@@ -213,7 +213,7 @@ func targetTiers(t *tierInfo) []*model.Tier {
 func connectionPacket(u, to *tierInfo, c *model.Connection) Packet {
 	p := Packet{Src: u.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups,
 		dstGroups: to.SecurityGroups, srcPorts: clientPorts(u), intended: true}
-	if c.Public {
+	if c.Public || to.Kind == model.KindAWSService {
 		p.Dst, p.dstGroups = to.PublicAddr, nil
 	}
 	return p

@@ -11,7 +11,7 @@ import (
 // notModeled is the note every report carries about the parts of AWS
 // filtering the model leaves out.
 const notModeled = "not modeled: middlebox routes, VPN and Direct Connect gateways, Gateway Load Balancers and Network Firewall, " +
-	"VPC endpoints, Availability Zones, and health checks (docs/scenario-format.md, \"What the model does not cover\")"
+	"endpoint and bucket policies, Availability Zones, and health checks (docs/scenario-format.md, \"What the model does not cover\")"
 
 // notes returns the model's simplifications that bear on this scenario.
 func (n *Network) notes() []string {

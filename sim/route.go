@@ -18,6 +18,7 @@ const (
 	ReasonNoRoute        = "NO_ROUTE_TO_DESTINATION"
 	ReasonPublicIPEgress = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 	ReasonEgressOnly     = "EIGW_BLOCKS_INBOUND"
+	ReasonGatewayVPCE    = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
 )
 
 // routeHit is the route a subnet's table picks for a destination.
@@ -122,12 +123,17 @@ func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 	switch {
 	case s.public:
 		return n.fromInternet(t, p, nil)
+	case s.tier == nil && t.Kind == model.KindAWSService:
+		return transit{pkt: p}
 	case s.tier == nil:
 		return transit{pkt: p, legs: []leg{{nil, to, p}}}
 	}
 	from := subnetOf(s.tier)
 	if from == nil {
 		return transit{pkt: p, legs: []leg{{nil, to, p}}}
+	}
+	if t.Kind == model.KindAWSService {
+		return n.toService(s.tier, from, t, p)
 	}
 	sameVPC := from.VPC == to.VPC
 	if p.Dst == t.PrivateIP || (t.IPv6 && p.Dst == t.IPv6Addr && sameVPC) {
@@ -226,6 +232,10 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 	default:
 		return noRoute(ReasonNoRoute, fmt.Sprintf("subnet %s has no route for %s", from.Name, p.Dst))
 	}
+	if t.Kind == model.KindAWSService {
+		tr.pkt = out
+		return *tr
+	}
 	return n.fromInternet(t, out, tr)
 }
 
@@ -268,4 +278,30 @@ func (n *Network) acrossVPCs(from, to *model.Subnet, p Packet) transit {
 		return drop(fmt.Sprintf("route %s and the return route %s do not use one peering or transit gateway that joins VPCs %s and %s", h.route, back.route, from.VPC.Name, to.VPC.Name))
 	}
 	return transit{pkt: p, legs: []leg{{from, to, p}}, steps: []Step{st}}
+}
+
+// toService sends p from tier u to an AWS service at a public address of
+// the service: through a gateway endpoint when the subnet's table has the
+// route the endpoint adds, otherwise over the internet like any public
+// address. A gateway endpoint carries only TCP and ICMP echo.
+func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Packet) transit {
+	p.Identity, p.dstGroups = nil, nil
+	h := lookupRoute(from, p.Dst)
+	if h.target != model.TargetGatewayEndpoint {
+		tr := n.viaInternet(u, from, t, p)
+		if tr.drop == nil {
+			// The service answers from the internet; no subnet of its own
+			// takes the packet in.
+			tr.legs = slices.DeleteFunc(tr.legs, func(l leg) bool { return l.from == nil })
+		}
+		return tr
+	}
+	g := h.route.GatewayEndpoint
+	if p.Protocol != model.TCP && !(p.Protocol == model.ICMP && p.Port/256 == 8) {
+		return transit{pkt: p, drop: &Step{Filter: FilterRoute, Component: "gateway endpoint " + g.Name, Reason: ReasonGatewayVPCE, Rule: h.route.Path, Pos: h.route.Pos,
+			Detail: fmt.Sprintf("gateway endpoint %s carries only TCP and ICMP echo requests", g.Name)}}
+	}
+	st := Step{Filter: FilterRoute, Component: "gateway endpoint " + g.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos,
+		Detail: fmt.Sprintf("route %s, which gateway endpoint %s adds, carries it to %s without a NAT or internet gateway", h.route, g.Name, t.Name)}
+	return transit{pkt: p, legs: []leg{{from, nil, p}}, steps: []Step{st}}
 }

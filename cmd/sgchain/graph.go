@@ -354,6 +354,9 @@ var tierKindNames = map[model.Kind]string{
 	model.KindLambda:      "Lambda",
 	model.KindRDS:         "RDS",
 	model.KindElastiCache: "ElastiCache",
+
+	model.KindInterfaceEndpoint: "interface endpoint",
+	model.KindAWSService:        "AWS service",
 }
 
 // nodeDetail returns the second line of a node's label: the tier kind, or
