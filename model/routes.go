@@ -2,7 +2,7 @@ package model
 
 import "net/netip"
 
-// RouteTarget is where a route sends the traffic it matches.
+// RouteTarget is the kind of gateway or connection a route sends its traffic to.
 type RouteTarget string
 
 // Route targets. Local is the route every route table has for each block of

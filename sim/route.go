@@ -27,10 +27,9 @@ type routeHit struct {
 	route  *model.Route      // nil for the local route
 }
 
-// lookupRoute returns the route subnet sn uses for dst: the local route for
-// the VPC's own blocks, which nothing overrides, and otherwise the longest
-// matching prefix, where a route to a block beats a prefix-list route of the
-// same length, as AWS documents.
+// lookupRoute returns the route subnet sn uses for dst. The local route wins
+// for the VPC's own blocks. Otherwise the longest matching prefix wins, and a
+// CIDR route beats a prefix-list route of the same length, as AWS documents.
 func lookupRoute(sn *model.Subnet, dst netip.Addr) routeHit {
 	vpc := sn.VPC
 	for _, b := range []netip.Prefix{vpc.CIDR, vpc.IPv6CIDR} {
@@ -87,9 +86,9 @@ type leg struct {
 	pkt      Packet
 }
 
-// transit is how a packet travels from its sender to the receiving tier.
+// transit is the way a packet takes from its sender to the receiving tier.
 type transit struct {
-	pkt   Packet // the packet as the receiver sees it
+	pkt   Packet // the packet as it arrives at the receiver
 	legs  []leg
 	steps []Step // routing steps worth showing
 	drop  *Step
@@ -110,11 +109,11 @@ func publicAddrOf(t *tierInfo, dst netip.Addr) bool {
 	return false
 }
 
-// transit decides the way p takes from s to t. It applies what routing does
-// to the packet: an internet gateway or NAT gateway replaces a private
-// source with a public one, and a packet that crosses the internet, a
-// cross-Region peering or a transit gateway loses the security-group
-// identity that references match.
+// transit decides the way p takes from s to t and applies what routing does
+// to the packet. An internet gateway or NAT gateway replaces a private source
+// with a public one. A packet that crosses the internet, a cross-Region
+// peering or a transit gateway loses the security-group identity that
+// references match.
 func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 	if t.Kind == model.KindCloudFront {
 		return transit{pkt: p}
@@ -290,7 +289,7 @@ func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Pack
 	if h.target != model.TargetGatewayEndpoint {
 		tr := n.viaInternet(u, from, t, p)
 		if tr.drop == nil {
-			// The service answers from the internet; no subnet of its own
+			// The service is on the internet, so no subnet of its own
 			// takes the packet in.
 			tr.legs = slices.DeleteFunc(tr.legs, func(l leg) bool { return l.from == nil })
 		}
