@@ -20,6 +20,8 @@ type Hop struct {
 	Reason string
 	// Reply describes how the reply to this packet returns to the sender.
 	Reply string
+	// Tracking is the connection tracking on both ends, set by Trace.
+	Tracking *Tracking
 }
 
 // sender is the node a packet leaves: a tier whose egress rules apply, or a

@@ -117,6 +117,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 		res.Reached = true
 		pkt := res.Hops[0].Packet
 		res.Packet = &pkt
+		n.trackHops(res.Hops)
 		return res, nil
 	}
 
@@ -134,6 +135,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	res.Packet = &pkt
 	res.Reason = d.hop.Reason
 	res.Fix = n.fixFor(d.hop)
+	n.trackHops(res.Hops)
 	if to := n.tiers[d.hop.To]; res.Fix != "" && to != nil && to.stage >= 2 && d.from.progress < to.stage-1 {
 		res.Fix += fmt.Sprintf("; note that this path skips the chain before %s, so the drop is what keeps the chain, and this change would open a skip", to.Name)
 	}

@@ -22,6 +22,11 @@ groups the packet carries on, and how the reply returns. A dropped packet
 ends with the reason, using AWS Reachability Analyzer's explanation codes
 where one fits, and the smallest change that would let it through.
 
+For each hop whose packet the network filters admit, the trace says whether
+the security groups on each end track the connection (tracked, untracked,
+or automatically tracked by a component such as a Network Load Balancer),
+why, and the idle timeout after which a tracked connection is forgotten.
+
 Fields left out are chosen by sgchain: it tries the representative of every
 packet class that agrees with the given fields, and narrates the first that
 arrives, or the drop closest to the target.
@@ -178,25 +183,32 @@ func requestHeaders(s *model.Scenario, values []string) ([]sim.Header, error) {
 }
 
 type jsonTrace struct {
-	From    string      `json:"from"`
-	To      string      `json:"to"`
-	Reached bool        `json:"reached"`
-	Path    []string    `json:"path"`
-	Packet  *jsonPacket `json:"packet"`
-	Hops    []jsonHop   `json:"hops"`
-	Reason  string      `json:"reason,omitempty"`
-	Fix     string      `json:"fix,omitempty"`
-	Others  [][]string  `json:"other_paths,omitempty"`
-	Notes   []string    `json:"notes,omitempty"`
+	From    string         `json:"from"`
+	To      string         `json:"to"`
+	Reached bool           `json:"reached"`
+	Path    []string       `json:"path"`
+	Packet  *jsonPacket    `json:"packet"`
+	Hops    []jsonTraceHop `json:"hops"`
+	Reason  string         `json:"reason,omitempty"`
+	Fix     string         `json:"fix,omitempty"`
+	Others  [][]string     `json:"other_paths,omitempty"`
+	Notes   []string       `json:"notes,omitempty"`
 }
 
 func traceJSON(r *sim.TraceResult) jsonTrace {
 	out := jsonTrace{From: r.From, To: r.To, Reached: r.Reached, Path: r.Path, Packet: packetJSON(r.Packet),
-		Reason: r.Reason, Fix: r.Fix, Others: r.Others, Notes: r.Notes, Hops: []jsonHop{}}
+		Reason: r.Reason, Fix: r.Fix, Others: r.Others, Notes: r.Notes, Hops: []jsonTraceHop{}}
 	for _, h := range r.Hops {
-		out.Hops = append(out.Hops, hopJSON(h))
+		out.Hops = append(out.Hops, jsonTraceHop{jsonHop: hopJSON(h), Tracking: trackingJSON(h.Tracking)})
 	}
 	return out
+}
+
+// jsonTraceHop is a hop of a trace: the hop as check reports it, and its
+// connection tracking when the network filters admitted its packet.
+type jsonTraceHop struct {
+	jsonHop
+	Tracking *jsonTracking `json:"tracking,omitempty"`
 }
 
 func (t *textWriter) trace(r *sim.TraceResult) {
@@ -214,6 +226,11 @@ func (t *textWriter) trace(r *sim.TraceResult) {
 	}
 	for i, h := range r.Hops {
 		t.hop(i+1, h)
+		if h.Tracking != nil {
+			for _, line := range trackingLines(h.Tracking) {
+				t.printf("      %s\n", line)
+			}
+		}
 		switch {
 		case h.Delivered && i+1 < len(r.Hops):
 			next := r.Hops[i+1].Packet

@@ -32,6 +32,13 @@ preservation, bypasses. Values are YAML, usually a flow mapping in quotes:
   sgchain whatif scenarios/nakama-dual-token.yaml --remove-tier nlb
   sgchain whatif scenarios/three-tier.yaml --patch overlay.yaml
 
+When the change removes or narrows a security-group rule, an "Established
+connections" section follows the diff. For every flow that passed before and
+not after, it says whether connections already established survive (the
+security groups track them, so they last until idle for the timeout given)
+or are cut at once (the flow was untracked), and where a network ACL rule
+that denies the flow would cut the survivors at once.
+
 Exit status: 1 when the change contains what --fail-on selects (by default a
 regression), 0 otherwise, 2 for invalid input or usage.
 
@@ -123,7 +130,7 @@ func runWhatif(args []string, env *environment) int {
 		}
 		fmt.Fprintln(env.stdout)
 	}
-	return writeDiff(env, format.value, d, fail)
+	return writeWhatif(env, format.value, d, sim.LostFlows(scenarios[0], after, d), fail)
 }
 
 // whatifChanges turns the change flags into changes, in the documented
