@@ -353,38 +353,21 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 
 // replyPath describes how the reply to p returns from t to s. Security groups are
 // stateful, so replies to an admitted request always pass them; the text says
-// whether connection tracking or the rules themselves admit them.
+// whether connection tracking or the rules themselves admit them, with the
+// same verdict as the receiver's tracking in a trace.
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {
-	if s.autoTracked || t.Kind == model.KindNLB {
-		return "tracked: AWS always tracks connections through a Network Load Balancer"
-	}
-	if t.Kind == model.KindInterfaceEndpoint {
-		return "tracked: AWS always tracks connections to an interface VPC endpoint"
-	}
-	if p.Protocol != model.TCP && p.Protocol != model.UDP {
+	it := interfaceTracking(t, s.tier, model.Ingress, p)
+	switch {
+	case it == nil:
+		return "no security group on the receiver; the reply returns to the sender's tracked connection"
+	case it.State == AutoTracked:
+		return "tracked: " + it.Reason
+	case it.State == Untracked:
+		return "untracked: inbound is open to all addresses and outbound to all addresses on all ports, so rule evaluation admits the reply"
+	case p.Protocol != model.TCP && p.Protocol != model.UDP:
 		return "tracked: security groups track the reply by connection state"
 	}
-	if len(t.SecurityGroups) == 0 {
-		return "no security group on the receiver; the reply returns to the sender's tracked connection"
-	}
-	if untracked(t, p) {
-		return "untracked: inbound is open to all addresses and outbound to all addresses on all ports, so rule evaluation admits the reply"
-	}
 	return "tracked: the security groups of " + t.Name + " admit the reply by connection state"
-}
-
-// untracked reports whether AWS leaves p's flow untracked at t: an inbound
-// rule admits it from all addresses and an outbound rule admits all replies
-// to all addresses on all ports.
-func untracked(t *tierInfo, p *Packet) bool {
-	openIn := slices.ContainsFunc(t.ingress, func(r *rule) bool {
-		return r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.Bits() == 0 && matchRule(r, p)
-	})
-	openOut := slices.ContainsFunc(t.egress, func(r *rule) bool {
-		return r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.Bits() == 0 && r.Peer.CIDR.Addr().BitLen() == p.Src.BitLen() &&
-			(r.Protocol == model.AllProtocols || (r.Protocol == p.Protocol && r.Ports.IsAll()))
-	})
-	return openIn && openOut
 }
 
 // clientPorts returns the source-port range a tier's interfaces pick from

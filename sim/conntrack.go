@@ -93,11 +93,6 @@ const (
 // trackHops sets the connection tracking of every hop whose packet passed
 // the security groups and network ACLs. That includes a hop whose listener
 // then returned an error response, because the connection was accepted.
-//
-// NOTE: Hop.Reply, which deliver writes, recognises only Network Load
-// Balancers and interface endpoints among the components that always
-// track. For a Lambda receiver or a path through a transit gateway, it may
-// call a flow untracked that Tracking reports as automatically tracked.
 func (n *Network) trackHops(hops []Hop) {
 	for i := range hops {
 		hops[i].Tracking = n.hopTracking(&hops[i])

@@ -166,7 +166,7 @@ func diffAttacker(n1, n2 *Network, a1, a2 *model.Attacker) ([]ReachChange, int, 
 		sides[i].x, sides[i].root = sides[i].n.newExploration(a)
 		sides[i].reach = map[int64][]string{}
 		for _, e := range sides[i].n.entries(a) {
-			k := e.via + ">" + e.to.Name
+			k := e.via + ">" + e.to.Name + "@" + e.addressRole()
 			entries[i][k] = e
 			if !slices.Contains(keys, k) {
 				keys = append(keys, k)
@@ -705,4 +705,20 @@ func secretMatters(patterns []string, secret string) bool {
 	return slices.ContainsFunc(patterns, func(p string) bool {
 		return strings.ContainsAny(p, "*?") || strings.Contains(p, secret)
 	})
+}
+
+// addressRole names which of the receiver's addresses the entry sends to, so
+// that the entries of two scenarios pair up even when the addresses differ.
+func (e *entry) addressRole() string {
+	switch {
+	case !e.dst.IsValid():
+		return "name"
+	case e.dst == e.to.PrivateIP:
+		return "private"
+	case e.dst == e.to.PublicAddr:
+		return "public"
+	case e.dst == e.to.IPv6Addr:
+		return "ipv6"
+	}
+	return e.dst.String()
 }

@@ -2,8 +2,10 @@ package sim_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/sgchain/sgchain/model"
 	"github.com/sgchain/sgchain/sim"
 )
 
@@ -59,5 +61,53 @@ func TestDiffNamesNewPackets(t *testing.T) {
 	}
 	if !d.HasRegression() {
 		t.Error("HasRegression = false, want true")
+	}
+}
+
+// A compromised tier sends to another tier's private address and, through
+// the internet, to its public address. Both are compared: a change at the
+// private address shows even when the receiver also has a public one.
+func TestDiffPrivateBesidePublic(t *testing.T) {
+	const base = `name: diff-both-addresses
+vpcs:
+  main:
+    cidr: 10.0.0.0/16
+    subnets:
+      public-a: {cidr: 10.0.0.0/24, public: true}
+security_groups:
+  web:
+    ingress:
+      - {protocol: tcp, ports: 80, from: {cidr: 0.0.0.0/0}}
+      - {protocol: tcp, ports: 8080, from: {security_group: worker}}
+    egress: aws-default
+  worker:
+    ingress: []
+    egress: EGRESS
+tiers:
+  web: {kind: ec2, subnets: [public-a], security_groups: [web], public_ip: true}
+  worker: {kind: ec2, subnets: [public-a], security_groups: [worker]}
+chain: [web, worker]
+attackers:
+  breached-worker: {kind: compromised, tier: worker}
+`
+	parse := func(egress string) *model.Scenario {
+		s, diags := model.Parse("diff.yaml", []byte(strings.Replace(base, "EGRESS", egress, 1)))
+		if diags.HasErrors() {
+			t.Fatalf("scenario does not load:\n%v", diags.Err())
+		}
+		return s
+	}
+	d, err := sim.Diff(parse("aws-default"), parse("none"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var private bool
+	for _, r := range d.Reach {
+		if r.Tier == "web" && r.Change == sim.NoLongerReaches && r.Example.Dst.String() == "10.0.0.10" {
+			private = true
+		}
+	}
+	if !private {
+		t.Errorf("no reach change at web's private address 10.0.0.10; changes: %+v", d.Reach)
 	}
 }
