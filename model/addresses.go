@@ -82,6 +82,9 @@ func (d *decoder) assignAddresses() {
 			pool++
 			public = nth(publicPools[pool], firstAssigned)
 		}
+		for d.explicitEIPs[public].node != nil {
+			public = public.Next()
+		}
 		if public == lastAddr(publicPools[pool]) {
 			d.errorAt(t.Pos, t.Path, "Address pool exhausted", "The scenario has more public tiers than the %d representative public addresses the model can assign. Reduce the number of tiers with public addresses.",
 				publicAddressCount())

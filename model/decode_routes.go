@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 )
 
 var (
@@ -70,7 +71,7 @@ func (d *decoder) decodeGatewayEndpoints(vpc *VPC, v value) {
 // subnets are decoded.
 func (d *decoder) decodeNATGateways(vpc *VPC, v value) {
 	for _, e := range d.named(v, "NAT gateway", false) {
-		g := &NATGateway{Name: e.name, Path: e.value.path, Pos: d.pos(e.key)}
+		g := &NATGateway{Name: e.name, VPC: vpc, Path: e.value.path, Pos: d.pos(e.key)}
 		if _, dup := d.natGateways[e.name]; dup {
 			d.errorf(e.key, e.value.path, "Duplicate name", "NAT gateway %q is already defined. NAT gateway names must be unique across all VPCs, so rename one of them.", e.name)
 			continue
@@ -80,13 +81,16 @@ func (d *decoder) decodeNATGateways(vpc *VPC, v value) {
 
 		o := d.object(e.value, "a NAT gateway", natGatewayKeys, nil)
 		if sv, ok := d.require(o, "subnet", "subnet: public-a"); ok {
-			if sn, ok := d.lookupSubnet(sv); ok {
-				if sn.VPC != vpc {
-					d.errorf(sv.at, sv.path, "VPC mismatch", "Subnet %s is in VPC %s, but NAT gateway %s is in VPC %s. Place the gateway in a subnet of its own VPC.", sn.Name, sn.VPC.Name, g.Name, vpc.Name)
-				} else {
-					g.Subnet = sn
+			// The subnet may be in a VPC further down the file.
+			d.deferred = append(d.deferred, func() {
+				if sn, ok := d.lookupSubnet(sv); ok {
+					if sn.VPC != vpc {
+						d.errorf(sv.at, sv.path, "VPC mismatch", "Subnet %s is in VPC %s, but NAT gateway %s is in VPC %s. Place the gateway in a subnet of its own VPC.", sn.Name, sn.VPC.Name, g.Name, vpc.Name)
+					} else {
+						g.Subnet = sn
+					}
 				}
-			}
+			})
 		}
 		if cv, ok := o.get("connectivity"); ok {
 			if c, ok := d.enum(cv, "Invalid value", "NAT gateway connectivity", []string{"public", "private"}, false); ok {
@@ -100,6 +104,8 @@ func (d *decoder) decodeNATGateways(vpc *VPC, v value) {
 					d.errorf(av.at, av.path, "Invalid value", "A private NAT gateway has no Elastic IP address. Remove elastic_ip, or set connectivity: public.")
 				case !isPublicIPv4(a):
 					d.errorf(av.at, av.path, "Invalid value", "%s is not a public IPv4 address. An Elastic IP address is public; write the address AWS allocated.", a)
+				case d.explicitEIPs[a].node != nil:
+					d.errorf(av.at, av.path, "Duplicate value", "Elastic IP address %s is already the elastic_ip of another NAT gateway on line %d. An Elastic IP address belongs to one NAT gateway at a time.", a, d.explicitEIPs[a].at.Line)
 				default:
 					g.PublicAddr = a
 					d.explicitEIPs[a] = av
@@ -210,8 +216,8 @@ func (d *decoder) resolveRoute(rt *RouteTable, r *Route, o *object) {
 		if !ok {
 			return
 		}
-		if g.Subnet != nil && g.Subnet.VPC != vpc {
-			d.errorf(tv.at, tv.path, "VPC mismatch", "NAT gateway %s is in VPC %s, but route table %s is in VPC %s. AWS does not let a VPC use another VPC's NAT gateway, not even across a peering.", g.Name, g.Subnet.VPC.Name, rt.Name, vpc.Name)
+		if g.VPC != vpc {
+			d.errorf(tv.at, tv.path, "VPC mismatch", "NAT gateway %s is in VPC %s, but route table %s is in VPC %s. AWS does not let a VPC use another VPC's NAT gateway, not even across a peering.", g.Name, g.VPC.Name, rt.Name, vpc.Name)
 			return
 		}
 		if family == IPv6 {
@@ -335,6 +341,10 @@ func (d *decoder) decodePeerings(v value) {
 		}
 		if p.VPCs[0].CIDR.IsValid() && p.VPCs[1].CIDR.IsValid() && p.VPCs[0].CIDR.Overlaps(p.VPCs[1].CIDR) {
 			d.errorf(vv.at, vv.path, "Invalid value", "VPCs %s (%s) and %s (%s) overlap. AWS does not peer VPCs with overlapping blocks.", p.VPCs[0].Name, p.VPCs[0].CIDR, p.VPCs[1].Name, p.VPCs[1].CIDR)
+			continue
+		}
+		if other := slices.IndexFunc(d.s.Peerings, func(o *Peering) bool { return o.Connects(p.VPCs[0], p.VPCs[1]) }); other >= 0 {
+			d.errorf(vv.at, vv.path, "Duplicate value", "Peering %s already connects VPCs %s and %s. AWS allows one peering connection between two VPCs.", d.s.Peerings[other].Name, p.VPCs[0].Name, p.VPCs[1].Name)
 			continue
 		}
 		d.peerings[e.name] = p

@@ -62,6 +62,7 @@ func (r *Route) Destinations() []netip.Prefix {
 // its subnet filters it.
 type NATGateway struct {
 	Name   string
+	VPC    *VPC
 	Subnet *Subnet
 	// Private reports a private NAT gateway, which translates to its
 	// private address and cannot reach the internet.

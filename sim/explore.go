@@ -94,7 +94,7 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 				usable bool
 			}{
 				{false, t.PublicAddr, internet4, n.cloudFrontPool.Family(false), t.Kind == model.KindCloudFront || (t.PublicIP && hasInternetRoute(t.Tier, false))},
-				{true, t.IPv6Addr, internet6, n.cloudFrontPool.Family(true), t.Kind != model.KindCloudFront && publicAddrOf(t, t.IPv6Addr) && hasInternetRoute(t.Tier, true)},
+				{true, t.IPv6Addr, internet6, n.cloudFrontPool.Family(true), t.Kind != model.KindCloudFront && publicAddrOf(t, t.IPv6Addr) && hasGatewayRoute(t.Tier, true)},
 			} {
 				if !fam.usable {
 					continue
@@ -137,6 +137,12 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 			if t.PublicIP && t.PublicAddr.IsValid() {
 				out = append(out, &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, tier: self},
 					src: self.PrivateIP, knows: knows})
+			}
+			if self.IPv6 && t.IPv6 && inVPC(t.Tier) == inVPC(self.Tier) {
+				// IPv6 inside the VPC takes the local route and keeps the
+				// sender's groups, as its private IPv4 address does.
+				out = append(out, &entry{to: t, dst: t.IPv6Addr, from: sender{name: a.Name, tier: self},
+					src: self.IPv6Addr, ident: self.SecurityGroups, knows: knows})
 			}
 			if self.IPv6 && publicAddrOf(t, t.IPv6Addr) && inVPC(t.Tier) != inVPC(self.Tier) {
 				out = append(out, &entry{to: t, dst: t.IPv6Addr, from: sender{name: a.Name, tier: self},
@@ -256,7 +262,7 @@ type classInfo struct {
 // privateGroups returns the receiver's security groups when the packet is
 // addressed to its private address, for egress rules that reference them.
 func (n *Network) privateGroups(e *entry) []*model.SecurityGroup {
-	if e.dst.IsValid() && e.dst == e.to.PrivateIP {
+	if e.dst.IsValid() && (e.dst == e.to.PrivateIP || (e.to.IPv6 && e.dst == e.to.IPv6Addr && e.from.tier != nil && inVPC(e.from.tier.Tier) == inVPC(e.to.Tier))) {
 		return e.to.SecurityGroups
 	}
 	return nil
@@ -392,8 +398,9 @@ func (x *exploration) hops(path []*flowState) []Hop {
 }
 
 // internetSources returns the addresses an internet host may send from, per
-// family: public space outside the shared AWS pools, the scenario's VPCs and
-// the Elastic IP addresses of its NAT gateways, which belong to the design.
+// family: public space outside the shared AWS pools, the scenario's VPCs, and
+// the public addresses of its tiers and NAT gateways, which belong to the
+// design.
 func (n *Network) internetSources() (v4, v6 AddrSet) {
 	v4, v6 = PublicIPv4.Subtract(n.pools), PublicIPv6.Subtract(n.pools)
 	for _, v := range n.Scenario.VPCs {
@@ -405,6 +412,11 @@ func (n *Network) internetSources() (v4, v6 AddrSet) {
 			if g.PublicAddr.IsValid() {
 				v4 = v4.Subtract(SetOf(netip.PrefixFrom(g.PublicAddr, 32)))
 			}
+		}
+	}
+	for _, t := range n.ordered {
+		if t.PublicIP && t.PublicAddr.IsValid() && t.Kind != model.KindAWSService {
+			v4 = v4.Subtract(SetOf(netip.PrefixFrom(t.PublicAddr, 32)))
 		}
 	}
 	return v4, v6

@@ -58,16 +58,29 @@ func lookupRoute(sn *model.Subnet, dst netip.Addr) routeHit {
 	return hit
 }
 
+// hasGatewayRoute reports whether some subnet of t routes some address of
+// the family to an internet gateway or an egress-only one. The internet can
+// reach the tier only through the first; the second explains why it cannot.
+func hasGatewayRoute(t *model.Tier, ipv6 bool) bool {
+	return hasRouteTo(t, ipv6, model.TargetInternetGateway) || hasRouteTo(t, ipv6, model.TargetEgressOnly)
+}
+
 // hasInternetRoute reports whether some subnet of t routes some address of
 // the family to an internet gateway, so that the internet may reach the
 // tier's public address.
 func hasInternetRoute(t *model.Tier, ipv6 bool) bool {
+	return hasRouteTo(t, ipv6, model.TargetInternetGateway)
+}
+
+// hasRouteTo reports whether some subnet of t has a route of the family to
+// target.
+func hasRouteTo(t *model.Tier, ipv6 bool, target model.RouteTarget) bool {
 	for _, sn := range t.Subnets {
 		if sn.RouteTable == nil {
 			continue
 		}
 		for _, r := range sn.RouteTable.Routes {
-			if r.Target != model.TargetInternetGateway {
+			if r.Target != target {
 				continue
 			}
 			if slices.ContainsFunc(r.Destinations(), func(d netip.Prefix) bool { return d.Addr().Is6() == ipv6 }) {

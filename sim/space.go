@@ -172,6 +172,16 @@ func (n *Network) sourceCuts(t *tierInfo, proto model.Protocol, port int) []Addr
 			}
 			cuts = append(cuts, r.addrs)
 		}
+		// The reply goes back by the route the receiver's subnets have for
+		// the source, so route destinations split sources too.
+		for _, sn := range t.Subnets {
+			if sn.RouteTable == nil {
+				continue
+			}
+			for _, r := range sn.RouteTable.Routes {
+				cuts = append(cuts, SetOf(r.Destinations()...))
+			}
+		}
 		// The receiver's network ACL tests the source inbound, and the
 		// reply's destination outbound.
 		if acl := aclOf(subnetOf(t)); acl != nil {

@@ -87,9 +87,13 @@ func (o *Oracle) entries(a *model.Attacker) []entry {
 
 // isInternetSource reports whether an internet host may send from x:
 // public IPv4, outside the shared AWS pools, and, as in the simulator,
-// outside the scenario's VPCs.
+// outside the scenario's VPCs and the tiers' public addresses, which belong
+// to the design.
 func (o *Oracle) isInternetSource(x netip.Addr) bool {
 	if !x.Is4() || inAny(nonPublic, x) || inAny(o.shared, x) {
+		return false
+	}
+	if slices.ContainsFunc(o.s.Tiers, func(t *model.Tier) bool { return t.PublicIP && t.PublicAddr == x }) {
 		return false
 	}
 	return !slices.ContainsFunc(o.s.VPCs, func(v *model.VPC) bool { return v.CIDR.Contains(x) })
