@@ -113,6 +113,16 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 			res.Others = append(res.Others, names)
 		}
 	}
+	if best == nil && req.Via != "" && req.Via != ViaDirect {
+		// States are shared between paths that deliver the same packet,
+		// and the shortest-path tree keeps one parent for each, so a path
+		// through the via node may be missing from it. Search from the via
+		// node's states instead.
+		if path := x.pathVia(req.Via, target); path != nil {
+			best = path[len(path)-1]
+			res.Path, res.Hops = nodeNames(path), x.hops(path)
+		}
+	}
 	if best != nil {
 		res.Reached = true
 		pkt := res.Hops[0].Packet
@@ -397,6 +407,30 @@ func (n *Network) senderTier(name string) *tierInfo {
 	for _, a := range n.Scenario.Attackers {
 		if a.Name == name && a.Tier != nil {
 			return n.tiers[a.Tier.Name]
+		}
+	}
+	return nil
+}
+
+// pathVia returns a path from the attacker through a state at node via to a
+// state at target: the shortest path to the first via state, in
+// breadth-first order, that leads to target, followed by the shortest way
+// on from it. It returns nil when no via state leads to target.
+func (x *exploration) pathVia(via string, target *tierInfo) []*flowState {
+	for _, id := range x.order {
+		v := x.states[id]
+		if v.node != via {
+			continue
+		}
+		parent, order := x.graph.shortestTree(v.id)
+		for _, tid := range order {
+			if st := x.states[tid]; st.tier == target && tid != v.id {
+				head := x.path(v)
+				for _, sid := range pathTo(parent, tid)[1:] {
+					head = append(head, x.states[sid])
+				}
+				return head
+			}
 		}
 	}
 	return nil

@@ -182,3 +182,25 @@ func TestTraceUnknownNames(t *testing.T) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// With client IP preservation off, an NLB forwards the same packet whether
+// the client reached it directly or through the attacker's own
+// distribution, so both routes share one state. A trace asked to pass the
+// distribution still finds the route through it.
+func TestTraceViaSharedState(t *testing.T) {
+	s := loadScenario(t, "../scenarios/nlb-no-security-groups.yaml")
+	res, err := sim.Trace(s, sim.Request{From: "internet", To: "app", Via: sim.DistributionNode("internet")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached {
+		t.Fatalf("internet does not reach app through its own distribution (reason %s)", res.Reason)
+	}
+	want := []string{"internet", "internet/own-distribution", "nlb", "app"}
+	if !slices.Equal(res.Path, want) {
+		t.Errorf("path = %v, want %v", res.Path, want)
+	}
+	if len(res.Hops) != len(want)-1 {
+		t.Errorf("%d hops, want %d", len(res.Hops), len(want)-1)
+	}
+}
