@@ -47,7 +47,8 @@ func (b *builder) assemble(opts Options, chain [][]string, chainComment []string
 	slices.SortStableFunc(vpcs, func(a, c *vpcState) int { return strings.Compare(bestName(a.in.Names), bestName(c.in.Names)) })
 	for _, v := range vpcs {
 		v.name = vpcNames.unique(bestName(v.in.Names), v.in.Key)
-		vo := &VPCOut{Name: v.name, CIDR: v.cidr.String(), Comment: append([]string{source(v.in.Key, v.in.Loc)}, v.comment...)}
+		vo := &VPCOut{Name: v.name, CIDR: v.cidr.String(), Region: v.region, Comment: append([]string{source(v.in.Key, v.in.Loc)}, v.comment...)}
+		v.out = vo
 		if v.ipv6.IsValid() {
 			vo.IPv6CIDR = v.ipv6.String()
 		}
@@ -68,6 +69,7 @@ func (b *builder) assemble(opts Options, chain [][]string, chainComment []string
 		s.VPCs = append(s.VPCs, vo)
 	}
 	s.NetworkACLs = b.networkACLs(len(vpcs) > 1)
+	b.routing(vpcs, s)
 
 	for _, ls := range b.listList {
 		if ls.used {
@@ -121,7 +123,10 @@ func (b *builder) assemble(opts Options, chain [][]string, chainComment []string
 }
 
 func (b *builder) tierOut(t *tierState) *TierOut {
-	out := &TierOut{Name: t.name, Kind: t.kind, Comment: t.comment, Scheme: t.scheme, PublicIP: t.public, PrivateIP: t.privateIP}
+	out := &TierOut{Name: t.name, Kind: t.kind, Comment: t.comment, Scheme: t.scheme, PublicIP: t.public, IPv6: t.ipv6, Service: t.service, PrivateIP: t.privateIP}
+	if t.dualStack {
+		out.IPAddressType = "dualstack"
+	}
 	for _, sn := range t.subnets {
 		out.Subnets = append(out.Subnets, sn.name)
 	}

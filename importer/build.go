@@ -35,6 +35,19 @@ type builder struct {
 	vpcList []*vpcState
 	subnets map[string]*subnetState
 
+	tables       map[string]*tableState
+	tableList    []*tableState
+	nats         map[string]*natState
+	natList      []*natState
+	endpoints    map[string]*endpointState
+	endpointList []*endpointState
+	peerings     map[string]*peeringState
+	peeringList  []*peeringState
+	tgws         map[string]*tgwState
+	tgwList      []*tgwState
+	// regionWarned records that the warning about AWS::Region is given.
+	regionWarned bool
+
 	groups    map[string]*groupState
 	groupList []*groupState
 	stubs     map[string]*groupState
@@ -61,10 +74,14 @@ type vpcState struct {
 	in      *VPC
 	cidr    netip.Prefix
 	ipv6    netip.Prefix
+	region  string
 	name    string
 	subnets []*subnetState
 	comment []string
 	used    bool
+	// mainTable is the VPC's main route table, when the input has it.
+	mainTable *tableState
+	out       *VPCOut
 }
 
 type subnetState struct {
@@ -79,6 +96,11 @@ type subnetState struct {
 	proposed string
 	comment  string
 	out      *SubnetOut
+	// table is the subnet's route table: the explicitly associated one
+	// (explicitTable), else the VPC's main table, else nil for only the
+	// local routes.
+	table         *tableState
+	explicitTable bool
 }
 
 type tierState struct {
@@ -88,8 +110,13 @@ type tierState struct {
 	subnets []*subnetState
 	groups  []*groupState
 	// noGroups marks an NLB without security groups.
-	noGroups  bool
-	public    bool
+	noGroups bool
+	public   bool
+	// ipv6 marks a compute or data-store tier whose interfaces have IPv6
+	// addresses, and dualStack a dual-stack load balancer.
+	ipv6      bool
+	dualStack bool
+	service   string
 	privateIP string
 	scheme    string
 	workloads []*Workload
@@ -115,6 +142,11 @@ func Build(inv *Inventory, opts Options) (*Scenario, error) {
 		warn:       Warnings{List: slices.Clone(inv.Warnings.List)},
 		vpcs:       map[string]*vpcState{},
 		subnets:    map[string]*subnetState{},
+		tables:     map[string]*tableState{},
+		nats:       map[string]*natState{},
+		endpoints:  map[string]*endpointState{},
+		peerings:   map[string]*peeringState{},
+		tgws:       map[string]*tgwState{},
 		groups:     map[string]*groupState{},
 		stubs:      map[string]*groupState{},
 		lists:      map[string]*listState{},
@@ -138,6 +170,7 @@ func Build(inv *Inventory, opts Options) (*Scenario, error) {
 	}
 
 	b.network()
+	b.indexRouting()
 	b.indexGroups()
 	b.workloadTiers()
 	b.loadBalancerTiers()
@@ -159,6 +192,7 @@ func Build(inv *Inventory, opts Options) (*Scenario, error) {
 	}
 
 	b.markUsedVPCs()
+	b.connectVPCs()
 	b.finishGroups()
 	b.connections()
 	chain, chainComment := b.proposeChain()
@@ -169,7 +203,7 @@ func Build(inv *Inventory, opts Options) (*Scenario, error) {
 // network reads VPCs and subnets and checks their blocks.
 func (b *builder) network() {
 	for _, v := range b.inv.VPCs {
-		vs := &vpcState{in: v}
+		vs := &vpcState{in: v, region: v.Region}
 		if v.CIDR != "" {
 			p, err := netip.ParsePrefix(v.CIDR)
 			if err != nil || !p.Addr().Is4() {
@@ -259,37 +293,13 @@ func (b *builder) checkVPCBlocks(vs *vpcState) {
 	vs.subnets = kept
 }
 
-// publicSubnets sets each subnet's public flag from its route table: the
-// explicitly associated table, or else the VPC's main table. A subnet is
-// public when that table sends 0.0.0.0/0 to an internet gateway. Without
-// route tables in the input, a subnet that holds an internet-facing load
-// balancer or an interface with a public address is proposed as public.
+// publicSubnets proposes public subnets when the input has no route
+// tables: a subnet that holds an internet-facing load balancer or an
+// interface with a public address is proposed as public. With route tables,
+// routing decides each subnet's routes once the scenario's names are known.
 func (b *builder) publicSubnets() {
 	if !b.inv.RouteTablesKnown {
 		b.proposePublicSubnets()
-		return
-	}
-	main := map[string]*RouteTable{}
-	explicit := map[string]*RouteTable{}
-	for _, rt := range b.inv.RouteTables {
-		if rt.Main {
-			main[rt.VPC] = rt
-		}
-		for _, s := range rt.Subnets {
-			explicit[s] = rt
-		}
-	}
-	for _, vs := range b.vpcList {
-		for _, s := range vs.subnets {
-			rt, association := explicit[s.in.Key], "explicitly associated"
-			if rt == nil {
-				rt, association = main[vs.in.Key], "the VPC's main table"
-			}
-			if rt != nil && rt.InternetRoute {
-				s.public = true
-				s.comment = "route table " + rt.Key + " (" + association + ") sends 0.0.0.0/0 to an internet gateway"
-			}
-		}
 	}
 }
 

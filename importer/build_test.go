@@ -212,7 +212,7 @@ func albInventory(secret string, rules []*ListenerRule) *Inventory {
 		Source: "test", RouteTablesKnown: true,
 		VPCs:           []*VPC{{Key: "v", CIDR: "10.0.0.0/16"}},
 		Subnets:        []*Subnet{{Key: "a", VPC: "v", CIDR: "10.0.0.0/24"}, {Key: "b", VPC: "v", CIDR: "10.0.1.0/24"}},
-		RouteTables:    []*RouteTable{{Key: "rt", VPC: "v", Subnets: []string{"a"}, InternetRoute: true}},
+		RouteTables:    []*RouteTable{{Key: "rt", VPC: "v", Subnets: []string{"a"}, Routes: []*Route{{Destination: "0.0.0.0/0", Target: TargetInternetGateway, TargetKey: "igw-1"}}}},
 		SecurityGroups: []*SecurityGroup{{Key: "lb", VPC: "v", Names: hint("lb"), Ingress: []*Rule{rule("tcp", 443, 443, PeerPrefixList, "com.amazonaws.global.cloudfront.origin-facing")}, Egress: []*Rule{rule("tcp", 80, 80, PeerGroup, "app")}}, {Key: "app", VPC: "v", Names: hint("app"), Ingress: []*Rule{rule("tcp", 80, 80, PeerGroup, "lb")}}},
 		Workloads:      []*Workload{{Key: "w", Kind: model.KindECS, Subnets: []string{"b"}, Groups: []string{"app"}, PrivateIPs: []string{"10.0.1.9"}}},
 		TargetGroups:   []*TargetGroup{{Key: "tg", Port: 80, Members: []Member{{IP: "10.0.1.9"}}}},

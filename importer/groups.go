@@ -58,9 +58,29 @@ func (b *builder) group(vpc *vpcState, key string, loc Location, owner string) *
 	case g != nil && g.vpc == vpc:
 		return g
 	case g != nil:
-		return b.stub(vpc, key, fmt.Sprintf("%s refers to security group %s in VPC %s, another VPC; the scenario format has no references across VPCs, so a stand-in group without members or rules takes its place and the reference matches nothing", owner, key, g.vpc.in.Key), loc)
+		return b.stub(vpc, key, fmt.Sprintf("%s uses security group %s of VPC %s, but a tier's groups belong to the tier's VPC; a stand-in group without members or rules takes its place", owner, key, g.vpc.in.Key), loc)
 	}
 	return b.stub(vpc, key, fmt.Sprintf("%s refers to security group %s, which is not in the input; a stand-in group without rules takes its place", owner, key), loc)
+}
+
+// peerGroup resolves the security group that a rule of a group in vpc
+// references. A group of another VPC of the scenario is referenced where
+// AWS allows it: across a same-Region peering, or in an inbound rule
+// across a transit gateway. Otherwise a stand-in without members or rules
+// takes its place.
+func (b *builder) peerGroup(vpc *vpcState, key string, loc Location, owner string, ingress bool) *groupState {
+	g := b.groups[key]
+	if g == nil || g.vpc == nil || g.vpc == vpc {
+		return b.group(vpc, key, loc, owner)
+	}
+	blocked := "VPC " + g.vpc.in.Key + " holds no imported tier and is left out"
+	if g.vpc.used {
+		blocked = b.referenceBlocked(vpc, g.vpc, ingress)
+	}
+	if blocked == "" {
+		return g
+	}
+	return b.stub(vpc, key, fmt.Sprintf("%s refers to security group %s in VPC %s, but %s; a stand-in group without members or rules takes its place, so the reference matches nothing", owner, key, g.vpc.in.Key, blocked), loc)
 }
 
 func (b *builder) stub(vpc *vpcState, key, reason string, loc Location) *groupState {
@@ -146,7 +166,7 @@ func (b *builder) finishGroups() {
 			if r.PeerKind != PeerGroup {
 				continue
 			}
-			peer := b.group(g.vpc, r.Peer, r.Loc, owner)
+			peer := b.peerGroup(g.vpc, r.Peer, r.Loc, owner, slices.Contains(g.in.Ingress, r))
 			g.peers[r] = peer
 			mark(peer)
 		}
@@ -319,7 +339,7 @@ func (b *builder) ruleOut(g *groupState, r *Rule) *RuleOut {
 	case PeerGroup:
 		peer := g.peers[r]
 		if peer == nil {
-			peer = b.group(g.vpc, r.Peer, r.Loc, "security group "+g.in.Key)
+			peer = b.peerGroup(g.vpc, r.Peer, r.Loc, "security group "+g.in.Key, slices.Contains(g.in.Ingress, r))
 		}
 		if peer == g {
 			out.PeerKey = "self"

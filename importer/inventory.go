@@ -27,17 +27,22 @@ type Inventory struct {
 	// proposes it from the resources placed in the subnet.
 	RouteTablesKnown bool
 
-	VPCs           []*VPC
-	Subnets        []*Subnet
-	RouteTables    []*RouteTable
-	NetworkACLs    []*NetworkACL
-	PrefixLists    []*PrefixList
-	SecurityGroups []*SecurityGroup
-	Workloads      []*Workload
-	LoadBalancers  []*LoadBalancer
-	TargetGroups   []*TargetGroup
-	Distributions  []*Distribution
-	WebACLs        []*WebACL
+	VPCs            []*VPC
+	Subnets         []*Subnet
+	RouteTables     []*RouteTable
+	NATGateways     []*NATGateway
+	VPCEndpoints    []*VPCEndpoint
+	Peerings        []*Peering
+	TransitGateways []*TransitGateway
+	TGWAttachments  []*TGWAttachment
+	NetworkACLs     []*NetworkACL
+	PrefixLists     []*PrefixList
+	SecurityGroups  []*SecurityGroup
+	Workloads       []*Workload
+	LoadBalancers   []*LoadBalancer
+	TargetGroups    []*TargetGroup
+	Distributions   []*Distribution
+	WebACLs         []*WebACL
 
 	Warnings Warnings
 }
@@ -68,7 +73,10 @@ type VPC struct {
 	Names    []NameHint
 	CIDR     string // primary IPv4 block; empty when the input does not give it
 	IPv6CIDR string
-	Loc      Location
+	// Region is the VPC's AWS Region, such as us-east-1, or empty when the
+	// input does not give it.
+	Region string
+	Loc    Location
 }
 
 // Subnet is a subnet of a VPC.
@@ -81,19 +89,141 @@ type Subnet struct {
 	Loc      Location
 }
 
-// RouteTable is a route table with the facts Build needs: which subnets use
-// it and whether it sends 0.0.0.0/0 to an internet gateway.
+// RouteTable is a route table with its routes and the subnets that use it.
 type RouteTable struct {
-	Key string
-	VPC string
+	Key   string
+	VPC   string
+	Names []NameHint
 	// Main reports whether the table is the VPC's main table, which every
 	// subnet without an explicit association uses.
 	Main    bool
 	Subnets []string
-	// InternetRoute reports whether the table routes 0.0.0.0/0 to an
-	// internet gateway.
-	InternetRoute bool
-	Loc           Location
+	// Routes are the table's routes other than the local ones, which every
+	// table has for the VPC's blocks.
+	Routes []*Route
+	Loc    Location
+}
+
+// RouteTarget is the kind of gateway or connection a route sends traffic to.
+type RouteTarget int
+
+// Route targets.
+const (
+	// TargetUnknown is a route whose target the input does not show.
+	TargetUnknown RouteTarget = iota
+	// TargetLocal is the route for a block of the VPC itself.
+	TargetLocal
+	TargetInternetGateway
+	TargetEgressOnly
+	TargetNATGateway
+	TargetPeering
+	TargetTransitGateway
+	// TargetGatewayEndpoint is the route a gateway VPC endpoint adds for its
+	// service's prefix list.
+	TargetGatewayEndpoint
+	// TargetNotModeled is a target the scenario format has no construct
+	// for: an instance or network interface, a virtual private gateway, a
+	// carrier or local gateway, a Gateway Load Balancer endpoint or a Cloud
+	// WAN core network. TargetNote names it.
+	TargetNotModeled
+)
+
+// Route is one route of a route table.
+type Route struct {
+	// Destination is an IPv4 or IPv6 CIDR, or empty when PrefixList is
+	// set.
+	Destination string
+	// PrefixList is the key of the destination prefix list.
+	PrefixList string
+	Target     RouteTarget
+	// TargetKey is the key of the NAT gateway, peering connection, transit
+	// gateway or VPC endpoint the route sends to, or the gateway's id for
+	// an internet gateway.
+	TargetKey string
+	// TargetNote describes the target for a warning, such as "virtual
+	// private gateway vgw-0123".
+	TargetNote string
+	// Blackhole reports a route whose target no longer exists, so that AWS
+	// drops what it matches.
+	Blackhole bool
+	Loc       Location
+}
+
+// NATGateway is a NAT gateway.
+type NATGateway struct {
+	Key    string
+	Names  []NameHint
+	Subnet string
+	// Private reports connectivity type private: the gateway translates to
+	// its private address and has no Elastic IP address.
+	Private bool
+	// PublicIP is the primary Elastic IP address, when the input gives it.
+	PublicIP string
+	Loc      Location
+}
+
+// VPC endpoint types, as the EC2 API writes them.
+const (
+	EndpointGateway             = "Gateway"
+	EndpointInterface           = "Interface"
+	EndpointGatewayLoadBalancer = "GatewayLoadBalancer"
+)
+
+// VPCEndpoint is a gateway VPC endpoint, or a Gateway Load Balancer
+// endpoint, which the scenario does not model. Interface endpoints are
+// workloads of kind interface_endpoint, because they are network
+// interfaces with security groups.
+type VPCEndpoint struct {
+	Key   string
+	VPC   string
+	Names []NameHint
+	// Type is EndpointGateway or EndpointGatewayLoadBalancer.
+	Type string
+	// Service is the service name, such as com.amazonaws.us-east-1.s3, or
+	// empty when the input does not give it.
+	Service string
+	// RouteTables are the keys of the route tables a gateway endpoint adds
+	// its route to.
+	RouteTables []string
+	Loc         Location
+}
+
+// Peering is a VPC peering connection.
+type Peering struct {
+	Key   string
+	Names []NameHint
+	// Requester and Accepter are the keys of the peered VPCs, or their ids
+	// when the input does not describe them.
+	Requester, Accepter string
+	// RequesterRegion and AccepterRegion are the VPCs' Regions, when the
+	// input gives them.
+	RequesterRegion, AccepterRegion string
+	// Inactive names the connection's state when it carries no traffic,
+	// such as pending-acceptance or rejected, and is empty for an active
+	// connection.
+	Inactive string
+	Loc      Location
+}
+
+// TransitGateway is a transit gateway.
+type TransitGateway struct {
+	Key   string
+	Names []NameHint
+	// SecurityGroupReferencing is the gateway's own setting, off unless the
+	// input enables it, as AWS creates a gateway.
+	SecurityGroupReferencing bool
+	Loc                      Location
+}
+
+// TGWAttachment attaches a VPC to a transit gateway.
+type TGWAttachment struct {
+	Key            string
+	TransitGateway string
+	VPC            string
+	// SecurityGroupReferencing is the attachment's setting, on unless the
+	// input disables it, as AWS creates an attachment.
+	SecurityGroupReferencing bool
+	Loc                      Location
 }
 
 // PrefixList is a managed prefix list.
@@ -168,8 +298,9 @@ type Rule struct {
 }
 
 // Workload is a network interface, or a resource that owns interfaces, that
-// becomes part of a compute or data-store tier: an ECS task or service, an
-// EC2 instance, a Lambda function, an RDS instance, an ElastiCache cluster.
+// becomes part of a tier: an ECS task or service, an EC2 instance, a Lambda
+// function, an RDS instance, an ElastiCache cluster or an interface VPC
+// endpoint.
 type Workload struct {
 	Key      string
 	Kind     model.Kind
@@ -190,7 +321,12 @@ type Workload struct {
 	Names      []NameHint
 	// Port is the port a data store listens on, when known.
 	Port int
-	Loc  Location
+	// IPv6 reports that the input gives the workload IPv6 addresses.
+	IPv6 bool
+	// Service is the AWS service name of an interface endpoint, such as
+	// com.amazonaws.us-east-1.secretsmanager.
+	Service string
+	Loc     Location
 }
 
 // LoadBalancer is an Application, Network or Gateway Load Balancer.
@@ -201,6 +337,10 @@ type LoadBalancer struct {
 	Type   string
 	Names  []NameHint
 	Scheme string // "internet-facing" or "internal"
+	// IPAddressType is "ipv4", "dualstack" or
+	// "dualstack-without-public-ipv4", as Elastic Load Balancing writes it,
+	// or empty for ipv4.
+	IPAddressType string
 	// Subnets are the subnets the load balancer has nodes in.
 	Subnets []string
 	Groups  []string

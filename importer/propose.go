@@ -178,9 +178,27 @@ func (b *builder) proposeChain() ([][]string, []string) {
 	tiers := slices.Clone(b.tiers)
 	slices.SortFunc(tiers, func(a, c *tierState) int { return strings.Compare(a.name, c.name) })
 
+	// Interface endpoints are AWS services the tiers call, not steps of the
+	// path traffic takes from the internet, so the chain leaves them out
+	// unless it would be too short without them. The connects_to hops to
+	// them are checked either way.
+	isEndpoint := func(t *tierState) bool { return t.kind == model.KindInterfaceEndpoint }
+	var endpoints []string
+	if others := slices.DeleteFunc(slices.Clone(tiers), isEndpoint); len(others) >= 2 {
+		for _, t := range tiers {
+			if isEndpoint(t) {
+				endpoints = append(endpoints, t.name)
+			}
+		}
+		tiers = others
+		for from, targets := range edges {
+			edges[from] = slices.DeleteFunc(targets, isEndpoint)
+		}
+	}
+
 	var entries []*tierState
 	for _, t := range tiers {
-		if t.kind == model.KindCloudFront || t.public && !targeted[t] {
+		if t.kind == model.KindCloudFront || (t.public || t.ipv6) && !targeted[t] {
 			entries = append(entries, t)
 		}
 	}
@@ -265,6 +283,9 @@ func (b *builder) proposeChain() ([][]string, []string) {
 	}
 	if len(outside) > 0 {
 		comment = append(comment, "Not in the chain, because no intended hop from an entry reaches them: "+strings.Join(outside, ", ")+".")
+	}
+	if len(endpoints) > 0 {
+		comment = append(comment, "Not in the chain, because they are AWS services the tiers call: "+strings.Join(endpoints, ", ")+".")
 	}
 	return stages, comment
 }

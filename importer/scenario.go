@@ -15,11 +15,13 @@ type Scenario struct {
 	Header   []string
 	Warnings []Warning
 
-	VPCs        []*VPCOut
-	PrefixLists []*PrefixListOut
-	NetworkACLs []*NetworkACLOut
-	Groups      []*GroupOut
-	Tiers       []*TierOut
+	VPCs            []*VPCOut
+	Peerings        []*PeeringOut
+	TransitGateways []*TransitGatewayOut
+	PrefixLists     []*PrefixListOut
+	NetworkACLs     []*NetworkACLOut
+	Groups          []*GroupOut
+	Tiers           []*TierOut
 	// Chain lists the stages, each a list of tier names.
 	Chain        [][]string
 	ChainComment []string
@@ -31,8 +33,16 @@ type VPCOut struct {
 	Name     string
 	CIDR     string
 	IPv6CIDR string
+	Region   string
 	Comment  []string
 	Subnets  []*SubnetOut
+
+	NATGateways      []*NATGatewayOut
+	GatewayEndpoints []*GatewayEndpointOut
+	RouteTables      []*RouteTableOut
+	// MainRouteTable names the table of subnets that name none, or is
+	// empty when those subnets have only the local routes.
+	MainRouteTable string
 }
 
 // SubnetOut is a subnet of the scenario.
@@ -40,11 +50,73 @@ type SubnetOut struct {
 	Name     string
 	CIDR     string
 	IPv6CIDR string
-	Public   bool
+	// Public writes public: true, the shorthand for a table whose only
+	// routes send 0.0.0.0/0 (and ::/0 for a subnet with an IPv6 block) to
+	// the internet gateway. RouteTable is empty then.
+	Public     bool
+	RouteTable string
 	// NetworkACL names the subnet's network ACL, or is empty for the VPC's
 	// default network ACL.
 	NetworkACL string
 	Comment    string
+}
+
+// RouteTableOut is a route table of the scenario.
+type RouteTableOut struct {
+	Name    string
+	Comment []string
+	Routes  []*RouteOut
+}
+
+// RouteOut is one route: a destination CIDR or prefix list, and a target
+// key with its value, such as nat_gateway and a NAT gateway's name.
+type RouteOut struct {
+	Destination string
+	PrefixList  string
+	TargetKey   string
+	Target      string
+	Comment     string
+}
+
+// NATGatewayOut is a NAT gateway of the scenario.
+type NATGatewayOut struct {
+	Name      string
+	Subnet    string
+	Private   bool
+	ElasticIP string
+	Comment   string
+}
+
+// GatewayEndpointOut is a gateway VPC endpoint of the scenario.
+type GatewayEndpointOut struct {
+	Name        string
+	PrefixList  string
+	RouteTables []string
+	Comment     string
+}
+
+// PeeringOut is a VPC peering connection of the scenario.
+type PeeringOut struct {
+	Name    string
+	VPCs    [2]string
+	Comment string
+}
+
+// TransitGatewayOut is a transit gateway of the scenario.
+type TransitGatewayOut struct {
+	Name                     string
+	SecurityGroupReferencing bool
+	Comment                  []string
+	Attachments              []*AttachmentOut
+}
+
+// AttachmentOut attaches a VPC to a transit gateway.
+type AttachmentOut struct {
+	VPC string
+	// NoReferencing writes security_group_referencing: false. The
+	// format's default for an attachment is true.
+	NoReferencing bool
+	Comment       string
 }
 
 // PrefixListOut is a prefix list of the scenario.
@@ -91,12 +163,18 @@ type TierOut struct {
 	Kind    model.Kind
 	Comment []string
 
-	Scheme  string
+	Scheme string
+	// IPAddressType is "dualstack" for a dual-stack load balancer, or
+	// empty.
+	IPAddressType string
+	// Service is the service name of an interface endpoint.
+	Service string
 	Subnets []string
 	Groups  []string
 	// GroupsEmpty writes security_groups: [] for an NLB without groups.
 	GroupsEmpty bool
 	PublicIP    bool
+	IPv6        bool
 	PrivateIP   string
 
 	Listeners  []*ListenerOut

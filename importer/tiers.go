@@ -14,6 +14,7 @@ type workloadBucket struct {
 	vpc       *vpcState
 	groups    []*groupState
 	public    bool
+	ipv6      bool
 	subnets   []*subnetState
 	workloads []*Workload
 }
@@ -40,11 +41,12 @@ func (b *builder) workloadTiers() {
 		} else {
 			groups = b.tierGroups(vpc, w.Groups, w.Loc, owner)
 		}
-		public := w.PublicIP && w.Kind != model.KindLambda && w.Kind != model.KindElastiCache
-		key := fmt.Sprintf("%s|%s|%s|%t|%s", w.Kind, vpc.in.Key, groupKeys(groups), public, w.Identity)
+		public := w.PublicIP && w.Kind != model.KindLambda && w.Kind != model.KindElastiCache && w.Kind != model.KindInterfaceEndpoint
+		ipv6 := w.IPv6 && w.Kind != model.KindInterfaceEndpoint
+		key := fmt.Sprintf("%s|%s|%s|%t|%t|%s", w.Kind, vpc.in.Key, groupKeys(groups), public, ipv6, w.Identity)
 		bk := first[key]
 		if bk == nil {
-			bk = &workloadBucket{kind: w.Kind, vpc: vpc, groups: groups, public: public}
+			bk = &workloadBucket{kind: w.Kind, vpc: vpc, groups: groups, public: public, ipv6: ipv6}
 			first[key] = bk
 			firstOrder = append(firstOrder, key)
 		}
@@ -65,7 +67,7 @@ func (b *builder) workloadTiers() {
 			subnetKeys[i] = s.in.Key
 		}
 		slices.Sort(subnetKeys)
-		key2 := fmt.Sprintf("%s|%s|%s|%t|%s", bk.kind, bk.vpc.in.Key, groupKeys(bk.groups), bk.public, strings.Join(subnetKeys, ","))
+		key2 := fmt.Sprintf("%s|%s|%s|%t|%t|%s", bk.kind, bk.vpc.in.Key, groupKeys(bk.groups), bk.public, bk.ipv6, strings.Join(subnetKeys, ","))
 		if merged := second[key2]; merged != nil {
 			merged.workloads = append(merged.workloads, bk.workloads...)
 			continue
@@ -138,6 +140,12 @@ func (b *builder) workloadTier(bk *workloadBucket) {
 	ip, subnet := representativeIP(ips, bk.subnets)
 	t.privateIP = ip
 	t.subnets = subnetOrder(bk.subnets, subnet)
+	if bk.ipv6 {
+		t.ipv6 = b.ipv6Subnets(t, bk.workloads[0].Loc, "has IPv6 addresses")
+	}
+	if bk.kind == model.KindInterfaceEndpoint {
+		t.service = b.endpointService(bk.workloads)
+	}
 
 	keys := make([]string, len(bk.workloads))
 	for i, w := range bk.workloads {
@@ -220,11 +228,51 @@ func (b *builder) loadBalancerTiers() {
 		t.subnets = subnetOrder(subnets, subnet)
 		b.addTier(t, lb.Names, string(kind))
 		t.comment = append(t.comment, source(lb.Key, lb.Loc))
+		switch lb.IPAddressType {
+		case "", "ipv4":
+		case "dualstack":
+			t.dualStack = b.ipv6Subnets(t, lb.Loc, "is dual-stack")
+		case "dualstack-without-public-ipv4":
+			t.dualStack = b.ipv6Subnets(t, lb.Loc, "is dual-stack")
+			if t.dualStack && t.public {
+				b.warn.Add(lb.Loc, Mapped, "%s is dual-stack without a public IPv4 address, which the scenario format cannot express; it is written as dualstack, which also gives it a public IPv4 address and can only add paths", owner)
+			}
+		default:
+			b.warn.Add(lb.Loc, NotUnderstood, "%s has the IP address type %q; it is written as ipv4", owner, lb.IPAddressType)
+		}
 		b.byLB[lb.Key] = t
 		if lb.DNSName != "" {
 			b.byPublic[dnsKey(lb.DNSName)] = t
 		}
 	}
+}
+
+// ipv6Subnets reports whether every subnet of t has an IPv6 block, which
+// IPv6 addresses need, and warns when one does not.
+func (b *builder) ipv6Subnets(t *tierState, loc Location, property string) bool {
+	for _, s := range t.subnets {
+		if !s.ipv6.IsValid() {
+			b.warn.Add(loc, Unresolved, "tier %s %s, but its subnet %s has no IPv6 block in the input; it is written without IPv6", t.name, property, s.in.Key)
+			return false
+		}
+	}
+	return true
+}
+
+// endpointService returns the service name of the interface endpoints in
+// a tier, or "" when they serve different services or the input does not
+// name one.
+func (b *builder) endpointService(ws []*Workload) string {
+	service := ws[0].Service
+	for _, w := range ws[1:] {
+		if w.Service != service {
+			return ""
+		}
+	}
+	if rest, ok := strings.CutPrefix(service, "com.amazonaws.${AWS::Region}."); ok {
+		service = "com.amazonaws." + b.templateRegion(ws[0].Loc) + "." + rest
+	}
+	return service
 }
 
 // dnsKey normalizes a DNS name or address for matching CloudFront origin

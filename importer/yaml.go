@@ -41,8 +41,27 @@ func (s *Scenario) YAML() []byte {
 
 	w.blank()
 	w.line(0, "vpcs:")
-	for _, v := range s.VPCs {
+	for i, v := range s.VPCs {
+		if i > 0 {
+			w.blank()
+		}
 		w.writeVPC(v)
+	}
+
+	if len(s.Peerings) > 0 {
+		w.blank()
+		w.line(0, "peerings:")
+		for _, p := range s.Peerings {
+			w.line(1, scalar(p.Name)+": {vpcs: "+flowList(p.VPCs[:])+"}"+trailing(p.Comment))
+		}
+	}
+
+	if len(s.TransitGateways) > 0 {
+		w.blank()
+		w.line(0, "transit_gateways:")
+		for _, g := range s.TransitGateways {
+			w.writeTransitGateway(g)
+		}
 	}
 
 	if len(s.PrefixLists) > 0 {
@@ -170,6 +189,46 @@ func (w *yamlWriter) writeVPC(v *VPCOut) {
 	if v.IPv6CIDR != "" {
 		w.line(2, "ipv6_cidr: "+quote(v.IPv6CIDR))
 	}
+	if v.Region != "" {
+		w.line(2, "region: "+scalar(v.Region))
+	}
+	if len(v.NATGateways) > 0 {
+		w.line(2, "nat_gateways:")
+		for _, n := range v.NATGateways {
+			fields := []string{"subnet: " + scalar(n.Subnet)}
+			if n.Private {
+				fields = append(fields, "connectivity: private")
+			}
+			if n.ElasticIP != "" {
+				fields = append(fields, "elastic_ip: "+scalar(n.ElasticIP))
+			}
+			w.line(3, scalar(n.Name)+": {"+strings.Join(fields, ", ")+"}"+trailing(n.Comment))
+		}
+	}
+	if len(v.GatewayEndpoints) > 0 {
+		w.line(2, "gateway_endpoints:")
+		for _, e := range v.GatewayEndpoints {
+			w.line(3, scalar(e.Name)+": {prefix_list: "+scalar(e.PrefixList)+", route_tables: "+flowList(e.RouteTables)+"}"+trailing(e.Comment))
+		}
+	}
+	if len(v.RouteTables) > 0 {
+		w.line(2, "route_tables:")
+		for _, rt := range v.RouteTables {
+			w.comments(3, rt.Comment)
+			if len(rt.Routes) == 0 {
+				w.line(3, scalar(rt.Name)+": {}")
+				continue
+			}
+			w.line(3, scalar(rt.Name)+":")
+			w.line(4, "routes:")
+			for _, r := range rt.Routes {
+				w.line(5, "- "+routeFlow(r)+trailing(r.Comment))
+			}
+		}
+	}
+	if v.MainRouteTable != "" {
+		w.line(2, "main_route_table: "+scalar(v.MainRouteTable))
+	}
 	w.line(2, "subnets:")
 	for _, s := range v.Subnets {
 		fields := []string{"cidr: " + scalar(s.CIDR)}
@@ -179,10 +238,41 @@ func (w *yamlWriter) writeVPC(v *VPCOut) {
 		if s.Public {
 			fields = append(fields, "public: true")
 		}
+		if s.RouteTable != "" {
+			fields = append(fields, "route_table: "+scalar(s.RouteTable))
+		}
 		if s.NetworkACL != "" {
 			fields = append(fields, "network_acl: "+scalar(s.NetworkACL))
 		}
 		w.line(3, scalar(s.Name)+": {"+strings.Join(fields, ", ")+"}"+trailing(s.Comment))
+	}
+}
+
+func routeFlow(r *RouteOut) string {
+	dest := "destination: " + cidrScalar(r.Destination)
+	if r.PrefixList != "" {
+		dest = "destination_prefix_list: " + scalar(r.PrefixList)
+	}
+	target := r.TargetKey + ": " + r.Target
+	if r.Target != "true" {
+		target = r.TargetKey + ": " + scalar(r.Target)
+	}
+	return "{" + dest + ", " + target + "}"
+}
+
+func (w *yamlWriter) writeTransitGateway(g *TransitGatewayOut) {
+	w.comments(1, g.Comment)
+	w.line(1, scalar(g.Name)+":")
+	if g.SecurityGroupReferencing {
+		w.line(2, "security_group_referencing: true")
+	}
+	w.line(2, "attachments:")
+	for _, a := range g.Attachments {
+		settings := "{}"
+		if a.NoReferencing {
+			settings = "{security_group_referencing: false}"
+		}
+		w.line(3, scalar(a.VPC)+": "+settings+trailing(a.Comment))
 	}
 }
 
@@ -324,6 +414,11 @@ func (w *yamlWriter) writeTier(t *TierOut) {
 		return
 	case t.Kind.IsLoadBalancer():
 		w.line(2, "scheme: "+t.Scheme)
+		if t.IPAddressType != "" {
+			w.line(2, "ip_address_type: "+t.IPAddressType)
+		}
+	case t.Kind == model.KindInterfaceEndpoint && t.Service != "":
+		w.line(2, "service: "+scalar(t.Service))
 	}
 	w.line(2, "subnets: "+flowList(t.Subnets))
 	if len(t.Groups) > 0 || t.GroupsEmpty {
@@ -331,6 +426,9 @@ func (w *yamlWriter) writeTier(t *TierOut) {
 	}
 	if t.PublicIP && !t.Kind.IsLoadBalancer() {
 		w.line(2, "public_ip: true")
+	}
+	if t.IPv6 {
+		w.line(2, "ipv6: true")
 	}
 	if t.PrivateIP != "" {
 		w.line(2, "private_ip: "+scalar(t.PrivateIP))

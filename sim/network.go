@@ -196,24 +196,3 @@ func inVPC(t *model.Tier) *model.VPC {
 	}
 	return t.Subnets[0].VPC
 }
-
-// internetReachable reports whether a host on the internet can open a
-// connection to the tier: a CloudFront distribution, or an internet-facing
-// load balancer or an interface with a public address, in a subnet routed to
-// an internet gateway. A load balancer's nodes answer from the subnets it is
-// placed in, so an internet-facing one in subnets without an internet route
-// is as unreachable as an instance there.
-func internetReachable(t *model.Tier) bool {
-	switch {
-	case t.Kind == model.KindCloudFront:
-		return true
-	case !t.PublicIP:
-		return false
-	}
-	for _, sn := range t.Subnets {
-		if sn.Public {
-			return true
-		}
-	}
-	return false
-}

@@ -37,6 +37,11 @@ type reader struct {
 	subnets        []importer.JSON
 	vpcs           []importer.JSON
 	routeTables    []importer.JSON
+	natGateways    []importer.JSON
+	vpcEndpoints   []importer.JSON
+	peerings       []importer.JSON
+	tgws           []importer.JSON
+	tgwAttachments []importer.JSON
 	networkACLs    []importer.JSON
 	prefixLists    []importer.JSON
 	listEntries    []*document
@@ -56,6 +61,13 @@ type reader struct {
 	listenerByARN map[string]*importer.Listener
 	tgByARN       map[string]*importer.TargetGroup
 	instance      map[string]importer.JSON
+	// interfaceEndpoints maps the id of each interface VPC endpoint in
+	// describe-vpc-endpoints output to the endpoint.
+	interfaceEndpoints map[string]importer.JSON
+	// natInterfaces maps a NAT gateway id to its network interface, and
+	// natOrder lists the ids in input order.
+	natInterfaces map[string]importer.JSON
+	natOrder      []string
 }
 
 // distributionDoc is a CloudFront distribution from any of the three
@@ -143,6 +155,16 @@ func (r *reader) classify(doc *document) {
 			r.vpcs = append(r.vpcs, v.List()...)
 		case "RouteTables":
 			r.routeTables = append(r.routeTables, v.List()...)
+		case "NatGateways":
+			r.natGateways = append(r.natGateways, v.List()...)
+		case "VpcEndpoints":
+			r.vpcEndpoints = append(r.vpcEndpoints, v.List()...)
+		case "VpcPeeringConnections":
+			r.peerings = append(r.peerings, v.List()...)
+		case "TransitGateways":
+			r.tgws = append(r.tgws, v.List()...)
+		case "TransitGatewayVpcAttachments":
+			r.tgwAttachments = append(r.tgwAttachments, v.List()...)
 		case "NetworkAcls":
 			r.networkACLs = append(r.networkACLs, v.List()...)
 		case "PrefixLists":
@@ -235,10 +257,15 @@ func (r *reader) build() {
 	r.listenerByARN = map[string]*importer.Listener{}
 	r.tgByARN = map[string]*importer.TargetGroup{}
 	r.instance = map[string]importer.JSON{}
+	r.interfaceEndpoints = map[string]importer.JSON{}
+	r.natInterfaces = map[string]importer.JSON{}
 
 	r.readVPCs()
 	r.readSubnets()
 	r.readRouteTables()
+	r.readVPCEndpoints()
+	r.readPeerings()
+	r.readTransitGateways()
 	r.readNetworkACLs()
 	r.readPrefixLists()
 	r.readSecurityGroups()
@@ -247,6 +274,7 @@ func (r *reader) build() {
 	r.readListeners()
 	r.readInstances()
 	r.readInterfaces()
+	r.readNATGateways()
 	r.readWebACLs()
 	r.readDistributions()
 }

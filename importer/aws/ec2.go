@@ -35,34 +35,6 @@ func (r *reader) readSubnets() {
 	}
 }
 
-// readRouteTables records, for each table, the subnets that use it and
-// whether it sends 0.0.0.0/0 to an internet gateway. A blackhole route
-// carries nothing.
-func (r *reader) readRouteTables() {
-	r.inv.RouteTablesKnown = len(r.routeTables) > 0
-	for _, v := range r.routeTables {
-		rt := &importer.RouteTable{Key: v.Get("RouteTableId").Str(), VPC: v.Get("VpcId").Str(), Loc: v.Loc()}
-		for _, a := range v.Get("Associations").List() {
-			if state := a.Path("AssociationState", "State").Str(); state != "" && state != "associated" {
-				continue
-			}
-			if main, _ := a.Get("Main").Bool(); main {
-				rt.Main = true
-			}
-			if s := a.Get("SubnetId").Str(); s != "" {
-				rt.Subnets = append(rt.Subnets, s)
-			}
-		}
-		for _, route := range v.Get("Routes").List() {
-			gw := route.Get("GatewayId").Str()
-			if route.Get("DestinationCidrBlock").Str() == "0.0.0.0/0" && strings.HasPrefix(gw, "igw-") && route.Get("State").Str() != "blackhole" {
-				rt.InternetRoute = true
-			}
-		}
-		r.inv.RouteTables = append(r.inv.RouteTables, rt)
-	}
-}
-
 // readNetworkACLs reads network ACLs with their entries and subnet
 // associations. The default ACL lists every subnet that uses it.
 func (r *reader) readNetworkACLs() {
@@ -181,9 +153,6 @@ func (r *reader) permissions(group string, list importer.JSON) []*importer.Rule 
 			if id == group {
 				kind = importer.PeerSelf
 			}
-			if pcx := e.Get("VpcPeeringConnectionId").Str(); pcx != "" {
-				r.inv.Warnings.Add(e.Loc(), importer.NotModeled, "security group %s admits group %s across VPC peering connection %s; the scenario format has no peering, so the reference matches nothing", group, id, pcx)
-			}
 			add(kind, id, e.Get("Description").Str(), e.Loc())
 			sources++
 		}
@@ -208,6 +177,7 @@ type interfaceKind int
 const (
 	ifaceWorkload interfaceKind = iota
 	ifaceLoadBalancer
+	ifaceNATGateway
 	ifaceNotModeled
 	ifaceUnattached
 	ifaceUnknown
@@ -219,16 +189,24 @@ var (
 )
 
 // readInterfaces turns every network interface into a workload, a load
-// balancer node, or a warning for the interfaces the format does not model
-// (NAT gateways, VPC endpoints and other AWS-managed interfaces).
+// balancer node, a NAT gateway's interface, or a warning for the
+// interfaces the format does not model (Gateway Load Balancer endpoints and
+// other AWS-managed interfaces). An interface endpoint's interfaces are
+// workloads of kind interface_endpoint.
 func (r *reader) readInterfaces() {
 	seenInstances := map[string]bool{}
+	seenEndpoints := map[string]bool{}
 	for _, v := range r.interfaces {
 		w, kind, note := r.classifyInterface(v)
 		id := v.Get("NetworkInterfaceId").Str()
 		switch kind {
 		case ifaceLoadBalancer:
 			r.attachToLoadBalancer(v, note)
+		case ifaceNATGateway:
+			if _, dup := r.natInterfaces[note]; !dup && note != "" {
+				r.natInterfaces[note] = v
+				r.natOrder = append(r.natOrder, note)
+			}
 		case ifaceNotModeled:
 			r.inv.Warnings.Add(v.Loc(), importer.NotModeled, "network interface %s belongs to %s, which the scenario format does not model; it is left out", id, note)
 		case ifaceUnattached:
@@ -239,9 +217,13 @@ func (r *reader) readInterfaces() {
 			if w.InstanceID != "" {
 				seenInstances[w.InstanceID] = true
 			}
+			if w.Kind == model.KindInterfaceEndpoint {
+				seenEndpoints[strings.TrimPrefix(w.Identity, "vpce:")] = true
+			}
 			r.inv.Workloads = append(r.inv.Workloads, w)
 		}
 	}
+	r.readInterfaceEndpoints(seenEndpoints)
 
 	// Instances whose interfaces are not in the input still become
 	// workloads, from their describe-instances output.
@@ -265,6 +247,12 @@ func (r *reader) readInterfaces() {
 			w.PublicIP = true
 			w.PublicAddrs = []string{ip, v.Get("PublicDnsName").Str()}
 		}
+		w.IPv6 = v.Get("Ipv6Address").Str() != ""
+		for _, ni := range v.Get("NetworkInterfaces").List() {
+			if index, _ := ni.Path("Attachment", "DeviceIndex").Int(); index == 0 && len(ni.Get("Ipv6Addresses").List()) > 0 {
+				w.IPv6 = true
+			}
+		}
 		w.Names = append(nameHints(t), importer.NameHint{Rank: importer.RankID, Value: id})
 		r.inv.Workloads = append(r.inv.Workloads, w)
 	}
@@ -286,9 +274,11 @@ func (r *reader) classifyInterface(v importer.JSON) (*importer.Workload, interfa
 	case strings.HasPrefix(desc, "ELB "):
 		return nil, ifaceNotModeled, "Classic Load Balancer " + strings.TrimPrefix(desc, "ELB ")
 	case itype == "natgateway":
-		return nil, ifaceNotModeled, "a NAT gateway (" + desc + ")"
-	case itype == "vpcendpoint", itype == "gatewayloadbalancerendpoint":
-		return nil, ifaceNotModeled, "a VPC endpoint (" + desc + ")"
+		return nil, ifaceNATGateway, natGatewayID.FindString(desc)
+	case itype == "vpcendpoint":
+		return r.endpointWorkload(v), ifaceWorkload, ""
+	case itype == "gatewayloadbalancerendpoint":
+		return nil, ifaceNotModeled, "a Gateway Load Balancer endpoint (" + desc + ")"
 	case itype == "transitgateway":
 		return nil, ifaceNotModeled, "a transit gateway attachment (" + desc + ")"
 	case itype == "apigatewaymanaged", itype == "globalacceleratormanaged", itype == "quicksight",
@@ -346,6 +336,7 @@ func (r *reader) interfaceWorkload(v importer.JSON, t map[string]string, instanc
 	}
 	w.PrivateIPs, w.PublicAddrs = interfaceAddresses(v)
 	w.PublicIP = len(w.PublicAddrs) > 0
+	w.IPv6 = len(v.Get("Ipv6Addresses").List()) > 0 || v.Get("Ipv6Address").Str() != ""
 	w.Names = nameHints(t)
 	if instanceID != "" {
 		if inst, ok := r.instance[instanceID]; ok {

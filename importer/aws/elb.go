@@ -17,7 +17,10 @@ func (r *reader) readLoadBalancers() {
 			Type:    v.Get("Type").Str(),
 			Scheme:  v.Get("Scheme").Str(),
 			DNSName: v.Get("DNSName").Str(),
-			Groups:  v.Get("SecurityGroups").Strs(),
+			// IpAddressType is ipv4, dualstack or
+			// dualstack-without-public-ipv4.
+			IPAddressType: v.Get("IpAddressType").Str(),
+			Groups:        v.Get("SecurityGroups").Strs(),
 			// describe-load-balancers leaves SecurityGroups out for an
 			// NLB created without groups.
 			GroupsKnown: true,

@@ -8,7 +8,8 @@ import (
 )
 
 func (r *reader) loadBalancer(res *resource) {
-	lb := &importer.LoadBalancer{Key: res.id, Type: r.text(res.props.get("Type")), Scheme: r.text(res.props.get("Scheme")), Loc: res.loc, GroupsKnown: true}
+	lb := &importer.LoadBalancer{Key: res.id, Type: r.text(res.props.get("Type")), Scheme: r.text(res.props.get("Scheme")), IPAddressType: r.text(res.props.get("IpAddressType")),
+		Loc: res.loc, GroupsKnown: true}
 	if lb.Type == "" {
 		lb.Type = "application"
 	}

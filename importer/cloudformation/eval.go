@@ -216,7 +216,40 @@ func (t *template) getAtt(res, attr string) value {
 			return v
 		}
 	}
+	if attr == "Ipv6CidrBlocks" && t.eval(r.get("Type")).str == "AWS::EC2::VPC" {
+		if v := t.vpcIPv6Blocks(res); v.known {
+			return v
+		}
+	}
 	return value{res: res, attr: attr}
+}
+
+// vpcIPv6Blocks evaluates a VPC's Ipv6CidrBlocks attribute: the IPv6 blocks
+// that AWS::EC2::VPCCidrBlock resources of the template give the VPC. It is
+// known only when every such resource states its block, because an
+// Amazon-provided block is allocated at deployment.
+func (t *template) vpcIPv6Blocks(vpc string) value {
+	out := value{isList: true, known: true}
+	for _, id := range t.resources.keys {
+		r := t.resources.get(id)
+		if t.eval(r.get("Type")).str != "AWS::EC2::VPCCidrBlock" || t.eval(r.path("Properties", "VpcId")).res != vpc {
+			continue
+		}
+		props := r.get("Properties")
+		if props.get("Ipv6CidrBlock") == nil && props.get("AmazonProvidedIpv6CidrBlock") == nil && props.get("Ipv6Pool") == nil && props.get("Ipv6IpamPoolId") == nil {
+			// An IPv4 block.
+			continue
+		}
+		block := t.eval(props.get("Ipv6CidrBlock"))
+		if !block.known || block.isList {
+			return value{symbol: "GetAtt:" + vpc + ".Ipv6CidrBlocks"}
+		}
+		out.list = append(out.list, block)
+	}
+	if len(out.list) == 0 {
+		return value{symbol: "GetAtt:" + vpc + ".Ipv6CidrBlocks"}
+	}
+	return out
 }
 
 // subVariable matches ${Name} and ${Resource.Attribute} in Fn::Sub, but not

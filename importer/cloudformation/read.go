@@ -26,6 +26,7 @@ type reader struct {
 	byID      map[string]*resource
 
 	groups    map[string]*importer.SecurityGroup
+	vpcs      map[string]*importer.VPC
 	routes    map[string]*importer.RouteTable
 	acls      map[string]*importer.NetworkACL
 	lbs       map[string]*importer.LoadBalancer
@@ -54,7 +55,7 @@ func Read(path string) (*importer.Inventory, error) {
 		conditionValues: map[string]*bool{}, warned: map[string]bool{},
 	}
 	r := &reader{
-		template: t, byID: map[string]*resource{}, groups: map[string]*importer.SecurityGroup{}, routes: map[string]*importer.RouteTable{},
+		template: t, byID: map[string]*resource{}, groups: map[string]*importer.SecurityGroup{}, vpcs: map[string]*importer.VPC{}, routes: map[string]*importer.RouteTable{},
 		acls: map[string]*importer.NetworkACL{}, lbs: map[string]*importer.LoadBalancer{}, tgs: map[string]*importer.TargetGroup{},
 		listeners: map[string]*importer.Listener{}, lists: map[string]*importer.PrefixList{},
 	}
@@ -190,6 +191,8 @@ type handler func(r *reader, res *resource)
 // attach to what earlier ones created.
 var passes = [][]string{
 	{"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::PrefixList"},
+	{"AWS::EC2::VPCCidrBlock", "AWS::EC2::NatGateway", "AWS::EC2::VPCEndpoint", "AWS::EC2::VPCPeeringConnection", "AWS::EC2::TransitGateway",
+		"AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment"},
 	{"AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl"},
 	{"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::EC2::NetworkAclEntry", "AWS::EC2::SubnetNetworkAclAssociation"},
 	{"AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup"},
@@ -204,6 +207,13 @@ var handlers = map[string]handler{
 	"AWS::EC2::VPC":                             (*reader).vpc,
 	"AWS::EC2::Subnet":                          (*reader).subnet,
 	"AWS::EC2::RouteTable":                      (*reader).routeTable,
+	"AWS::EC2::VPCCidrBlock":                    (*reader).vpcCidrBlock,
+	"AWS::EC2::NatGateway":                      (*reader).natGateway,
+	"AWS::EC2::VPCEndpoint":                     (*reader).vpcEndpoint,
+	"AWS::EC2::VPCPeeringConnection":            (*reader).peering,
+	"AWS::EC2::TransitGateway":                  (*reader).transitGateway,
+	"AWS::EC2::TransitGatewayAttachment":        (*reader).transitGatewayAttachment,
+	"AWS::EC2::TransitGatewayVpcAttachment":     (*reader).transitGatewayAttachment,
 	"AWS::EC2::Route":                           (*reader).route,
 	"AWS::EC2::SubnetRouteTableAssociation":     (*reader).routeTableAssociation,
 	"AWS::EC2::PrefixList":                      (*reader).prefixList,
@@ -228,6 +238,7 @@ var handlers = map[string]handler{
 	"AWS::WAFv2::WebACL":                        (*reader).webACL,
 	"AWS::CloudFront::Distribution":             (*reader).distribution,
 	"AWS::EC2::InternetGateway":                 nil,
+	"AWS::EC2::EgressOnlyInternetGateway":       nil,
 	"AWS::EC2::VPCGatewayAttachment":            nil,
 	"AWS::RDS::DBSubnetGroup":                   nil,
 	"AWS::ElastiCache::SubnetGroup":             nil,
@@ -236,22 +247,16 @@ var handlers = map[string]handler{
 // notModeled lists resource types that change reachability in ways the
 // scenario format does not model.
 var notModeled = map[string]string{
-	"AWS::EC2::NatGateway":                    "a NAT gateway",
-	"AWS::EC2::VPCEndpoint":                   "a VPC endpoint",
-	"AWS::EC2::VPCPeeringConnection":          "a VPC peering connection",
-	"AWS::EC2::TransitGateway":                "a transit gateway",
-	"AWS::EC2::TransitGatewayAttachment":      "a transit gateway attachment",
-	"AWS::EC2::TransitGatewayVpcAttachment":   "a transit gateway attachment",
-	"AWS::ElasticLoadBalancing::LoadBalancer": "a Classic Load Balancer",
-	"AWS::WAFv2::WebACLAssociation":           "a web ACL attached to a regional resource such as an ALB",
-	"AWS::GlobalAccelerator::Accelerator":     "a Global Accelerator",
-	"AWS::EC2::EgressOnlyInternetGateway":     "an egress-only internet gateway",
-	"AWS::EC2::VPNGateway":                    "a virtual private gateway",
-	"AWS::NetworkFirewall::Firewall":          "a Network Firewall",
-	"AWS::CloudFront::VpcOrigin":              "a CloudFront VPC origin",
-	"AWS::EKS::Cluster":                       "an EKS cluster",
-	"AWS::EKS::Nodegroup":                     "an EKS node group",
-	"AWS::AutoScaling::AutoScalingGroup":      "an Auto Scaling group, whose instances come from a launch template",
+	"AWS::EC2::TransitGatewayPeeringAttachment": "a peering between transit gateways",
+	"AWS::ElasticLoadBalancing::LoadBalancer":   "a Classic Load Balancer",
+	"AWS::WAFv2::WebACLAssociation":             "a web ACL attached to a regional resource such as an ALB",
+	"AWS::GlobalAccelerator::Accelerator":       "a Global Accelerator",
+	"AWS::EC2::VPNGateway":                      "a virtual private gateway",
+	"AWS::NetworkFirewall::Firewall":            "a Network Firewall",
+	"AWS::CloudFront::VpcOrigin":                "a CloudFront VPC origin",
+	"AWS::EKS::Cluster":                         "an EKS cluster",
+	"AWS::EKS::Nodegroup":                       "an EKS node group",
+	"AWS::AutoScaling::AutoScalingGroup":        "an Auto Scaling group, whose instances come from a launch template",
 }
 
 // unrelated lists resource type prefixes that do not carry or filter
@@ -310,6 +315,7 @@ func (r *reader) vpc(res *resource) {
 	v := &importer.VPC{Key: res.id, CIDR: r.text(res.props.get("CidrBlock")), Loc: res.loc}
 	v.Names = append(r.tagHints(res), logicalID(res))
 	r.inv.VPCs = append(r.inv.VPCs, v)
+	r.vpcs[res.id] = v
 }
 
 func (r *reader) subnet(res *resource) {
@@ -317,39 +323,13 @@ func (r *reader) subnet(res *resource) {
 	if s.CIDR == "" {
 		r.inv.Warnings.Add(res.locOf(res.props.get("CidrBlock")), importer.Unresolved, "the IPv4 block of subnet %s is not known from the template", res.id)
 	}
+	if n := res.props.get("Ipv6CidrBlock"); n != nil {
+		if s.IPv6CIDR = r.text(n); s.IPv6CIDR == "" {
+			r.inv.Warnings.Add(res.locOf(n), importer.Unresolved, "the IPv6 block of subnet %s is known only when the stack is deployed (an Amazon-provided block), so the subnet is written without one", res.id)
+		}
+	}
 	s.Names = append(r.tagHints(res), logicalID(res))
 	r.inv.Subnets = append(r.inv.Subnets, s)
-}
-
-func (r *reader) routeTable(res *resource) {
-	rt := &importer.RouteTable{Key: res.id, VPC: r.key(res.props.get("VpcId")), Loc: res.loc}
-	r.inv.RouteTables = append(r.inv.RouteTables, rt)
-	r.inv.RouteTablesKnown = true
-	r.routes[res.id] = rt
-}
-
-// route reads an AWS::EC2::Route. A VPC's main route table cannot be
-// changed in CloudFormation, so a subnet without an association uses a
-// table with only the local route.
-func (r *reader) route(res *resource) {
-	rt := r.routes[r.key(res.props.get("RouteTableId"))]
-	if rt == nil {
-		r.inv.Warnings.Add(res.loc, importer.Unresolved, "route %s belongs to a route table the template does not define; it is not read", res.id)
-		return
-	}
-	gw := r.key(res.props.get("GatewayId"))
-	if r.text(res.props.get("DestinationCidrBlock")) == "0.0.0.0/0" && (strings.HasPrefix(gw, "igw-") || r.typeOf(gw) == "AWS::EC2::InternetGateway") {
-		rt.InternetRoute = true
-	}
-}
-
-func (r *reader) routeTableAssociation(res *resource) {
-	rt := r.routes[r.key(res.props.get("RouteTableId"))]
-	if rt == nil {
-		r.inv.Warnings.Add(res.loc, importer.Unresolved, "%s associates a subnet with a route table the template does not define; the subnet is taken as private", res.id)
-		return
-	}
-	rt.Subnets = append(rt.Subnets, r.key(res.props.get("SubnetId")))
 }
 
 func (r *reader) prefixList(res *resource) {
@@ -574,6 +554,7 @@ func (r *reader) database(res *resource) {
 	public, _ := r.boolean(res.props.get("PubliclyAccessible"))
 	id := r.text(res.props.get("DBInstanceIdentifier")) + r.text(res.props.get("DBClusterIdentifier"))
 	w := r.workload(res, model.KindRDS, subnets, groups, public, importer.NameHint{Rank: importer.RankOwnName, Value: id})
+	w.IPv6 = strings.EqualFold(r.text(res.props.get("NetworkType")), "DUAL")
 	if port, ok := r.integer(res.props.get("Port")); ok {
 		w.Port = port
 	} else {
@@ -613,12 +594,14 @@ func (r *reader) cache(res *resource) {
 	id := r.text(res.props.get("ClusterName")) + r.text(res.props.get("ReplicationGroupId")) + r.text(res.props.get("ServerlessCacheName"))
 	w := r.workload(res, model.KindElastiCache, subnets, groups, false, importer.NameHint{Rank: importer.RankOwnName, Value: id})
 	w.Port, _ = r.integer(res.props.get("Port"))
+	w.IPv6 = r.text(res.props.get("NetworkType")) == "dual_stack"
 }
 
 func (r *reader) instance(res *resource) {
 	subnets := r.keys(res.props.get("SubnetId"))
 	groups := r.keys(res.props.get("SecurityGroupIds"))
 	public := false
+	ipv6 := hasIPv6(r, res.props)
 	for _, ni := range res.props.get("NetworkInterfaces").elements() {
 		if idx, _ := r.integer(ni.get("DeviceIndex")); idx != 0 {
 			continue
@@ -626,6 +609,7 @@ func (r *reader) instance(res *resource) {
 		subnets = append(subnets, r.keys(ni.get("SubnetId"))...)
 		groups = append(groups, r.keys(ni.get("GroupSet"))...)
 		public, _ = r.boolean(ni.get("AssociatePublicIpAddress"))
+		ipv6 = ipv6 || hasIPv6(r, ni)
 	}
 	if len(r.keys(res.props.get("SecurityGroups"))) > 0 && len(groups) == 0 {
 		r.inv.Warnings.Add(res.loc, importer.Unresolved, "%s names its security groups by name (SecurityGroups), which only the default VPC allows; write them as SecurityGroupIds", res.id)
@@ -634,6 +618,14 @@ func (r *reader) instance(res *resource) {
 	if ip := r.text(res.props.get("PrivateIpAddress")); ip != "" {
 		w.PrivateIPs = []string{ip}
 	}
+	w.IPv6 = ipv6
+}
+
+// hasIPv6 reports whether an instance or network interface specification
+// requests IPv6 addresses.
+func hasIPv6(r *reader, n *node) bool {
+	count, _ := r.integer(n.get("Ipv6AddressCount"))
+	return count > 0 || len(n.get("Ipv6Addresses").elements()) > 0
 }
 
 func (r *reader) lambda(res *resource) {
@@ -645,4 +637,5 @@ func (r *reader) lambda(res *resource) {
 	w := r.workload(res, model.KindLambda, r.keys(cfg.get("SubnetIds")), r.keys(cfg.get("SecurityGroupIds")), false,
 		importer.NameHint{Rank: importer.RankOwnName, Value: name})
 	w.Identity = "lambda:" + res.id
+	w.IPv6, _ = r.boolean(cfg.get("Ipv6AllowedForDualStack"))
 }

@@ -164,3 +164,115 @@ Resources:
 		t.Errorf("group egress = mode %d with %d rules, want AWS's default plus the standalone rule", g.EgressMode, len(g.Egress))
 	}
 }
+
+// TestReadRoutes reads routes to each kind of target, a VPC's IPv6 block
+// and the subnet blocks carved out of it, endpoints whose service names a
+// template builds from AWS::Region, and transit gateway settings.
+func TestReadRoutes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	text := `
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Ipv6: {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref Vpc, Ipv6Pool: ipv6pool-ec2-1, Ipv6CidrBlock: "2600:1f18:1:2300::/56"}}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      Ipv6CidrBlock: !Select [3, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 256, 64]]
+  Other: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+  OtherIpv6: {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref Other, AmazonProvidedIpv6CidrBlock: true}}
+  OtherSubnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Other
+      CidrBlock: 10.1.1.0/24
+      Ipv6CidrBlock: !Select [0, !Cidr [!Select [0, !GetAtt Other.Ipv6CidrBlocks], 256, 64]]
+  Igw: {Type: AWS::EC2::InternetGateway}
+  Eigw: {Type: AWS::EC2::EgressOnlyInternetGateway, Properties: {VpcId: !Ref Vpc}}
+  Vgw: {Type: AWS::EC2::VPNGateway, Properties: {Type: ipsec.1}}
+  Eip: {Type: AWS::EC2::EIP, Properties: {Domain: vpc, Address: 198.51.100.30}}
+  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: !Ref Subnet, AllocationId: !GetAtt Eip.AllocationId}}
+  Pcx: {Type: AWS::EC2::VPCPeeringConnection, Properties: {VpcId: !Ref Vpc, PeerVpcId: !Ref Other}}
+  Tgw: {Type: AWS::EC2::TransitGateway, Properties: {SecurityGroupReferencingSupport: enable}}
+  Attach:
+    Type: AWS::EC2::TransitGatewayVpcAttachment
+    Properties: {TransitGatewayId: !Ref Tgw, VpcId: !Ref Vpc, SubnetIds: [!Ref Subnet], Options: {SecurityGroupReferencingSupport: disable}}
+  Table: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  R1: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw}}
+  R2: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: !Ref Eigw}}
+  R3: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.8.0.0/16, NatGatewayId: !Ref Nat}}
+  R4: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: !GetAtt Other.CidrBlock, VpcPeeringConnectionId: !Ref Pcx}}
+  R5: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.2.0.0/16, TransitGatewayId: !Ref Tgw}}
+  R6: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.9.0.0/16, GatewayId: !Ref Vgw}}
+  R7: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.7.0.0/16, VpcEndpointId: vpce-0123}}
+  R8: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.6.0.0/16, InstanceId: i-0123}}
+  S3: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: !Ref Vpc, ServiceName: !Sub "com.amazonaws.${AWS::Region}.s3", RouteTableIds: [!Ref Table]}}
+  Ssm:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: {VpcId: !Ref Vpc, VpcEndpointType: Interface, ServiceName: com.amazonaws.eu-west-1.ssm, SubnetIds: [!Ref Subnet]}
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if inv.VPCs[0].IPv6CIDR != "2600:1f18:1:2300::/56" || inv.Subnets[0].IPv6CIDR != "2600:1f18:1:2303::/64" {
+		t.Errorf("VPC IPv6 block %q and subnet block %q, want the stated /56 and its fourth /64", inv.VPCs[0].IPv6CIDR, inv.Subnets[0].IPv6CIDR)
+	}
+	// An Amazon-provided block is allocated at deployment, so the
+	// template does not know it.
+	if inv.VPCs[1].IPv6CIDR != "" || inv.Subnets[1].IPv6CIDR != "" {
+		t.Errorf("an Amazon-provided block is read as %q and %q", inv.VPCs[1].IPv6CIDR, inv.Subnets[1].IPv6CIDR)
+	}
+
+	want := map[string]struct {
+		target importer.RouteTarget
+		key    string
+	}{
+		"0.0.0.0/0":   {importer.TargetInternetGateway, "Igw"},
+		"::/0":        {importer.TargetEgressOnly, "Eigw"},
+		"10.8.0.0/16": {importer.TargetNATGateway, "Nat"},
+		"10.1.0.0/16": {importer.TargetPeering, "Pcx"},
+		"10.2.0.0/16": {importer.TargetTransitGateway, "Tgw"},
+		"10.9.0.0/16": {importer.TargetNotModeled, "Vgw"},
+		"10.7.0.0/16": {importer.TargetNotModeled, "vpce-0123"},
+		"10.6.0.0/16": {importer.TargetNotModeled, "i-0123"},
+	}
+	if len(inv.RouteTables) != 1 || len(inv.RouteTables[0].Routes) != len(want) {
+		t.Fatalf("route tables = %+v", inv.RouteTables)
+	}
+	for _, r := range inv.RouteTables[0].Routes {
+		if w := want[r.Destination]; r.Target != w.target || r.TargetKey != w.key {
+			t.Errorf("route %s: target %d %q, want %d %q", r.Destination, r.Target, r.TargetKey, w.target, w.key)
+		}
+	}
+
+	if len(inv.NATGateways) != 1 || inv.NATGateways[0].PublicIP != "198.51.100.30" || inv.NATGateways[0].Subnet != "Subnet" {
+		t.Errorf("NAT gateways = %+v", inv.NATGateways)
+	}
+	// A template cannot name its own Region, so the service name keeps
+	// ${AWS::Region} for the builder to replace.
+	if len(inv.VPCEndpoints) != 1 || inv.VPCEndpoints[0].Service != "com.amazonaws.${AWS::Region}.s3" || !slices.Equal(inv.VPCEndpoints[0].RouteTables, []string{"Table"}) {
+		t.Errorf("gateway endpoints = %+v", inv.VPCEndpoints)
+	}
+	var ssm *importer.Workload
+	for _, w := range inv.Workloads {
+		if w.Key == "Ssm" {
+			ssm = w
+		}
+	}
+	if ssm == nil || ssm.Service != "com.amazonaws.eu-west-1.ssm" || !slices.Equal(ssm.Subnets, []string{"Subnet"}) {
+		t.Errorf("interface endpoint = %+v", ssm)
+	}
+	if len(inv.Peerings) != 1 || inv.Peerings[0].Requester != "Vpc" || inv.Peerings[0].Accepter != "Other" {
+		t.Errorf("peerings = %+v", inv.Peerings)
+	}
+	if len(inv.TransitGateways) != 1 || !inv.TransitGateways[0].SecurityGroupReferencing ||
+		len(inv.TGWAttachments) != 1 || inv.TGWAttachments[0].SecurityGroupReferencing || inv.TGWAttachments[0].VPC != "Vpc" {
+		t.Errorf("transit gateway = %+v, attachments %+v", inv.TransitGateways, inv.TGWAttachments)
+	}
+}

@@ -53,6 +53,7 @@ func (p *plan) dbInstance(r *resource) {
 		id = p.str(r, "cluster_identifier")
 	}
 	w := p.workload(r, model.KindRDS, subnets, p.keys(r, "vpc_security_group_ids"), public, importer.NameHint{Rank: importer.RankOwnName, Value: id})
+	w.IPv6 = strings.EqualFold(p.str(r, "network_type"), "DUAL")
 	w.Port, _ = p.integer(r, "port")
 	if w.Port == 0 {
 		w.Port = enginePorts[p.str(r, "engine")]
@@ -110,6 +111,7 @@ func (p *plan) cache(r *resource) {
 	}
 	w := p.workload(r, model.KindElastiCache, subnets, p.keys(r, "security_group_ids"), false, importer.NameHint{Rank: importer.RankOwnName, Value: id})
 	w.Port, _ = p.integer(r, "port")
+	w.IPv6 = p.str(r, "network_type") == "dual_stack"
 }
 
 func (p *plan) instance(r *resource) {
@@ -124,6 +126,8 @@ func (p *plan) instance(r *resource) {
 	if ip := p.str(r, "public_ip"); ip != "" {
 		w.PublicAddrs = append(w.PublicAddrs, ip, p.str(r, "public_dns"))
 	}
+	count, _ := p.integer(r, "ipv6_address_count")
+	w.IPv6 = count > 0 || len(p.texts(r, "ipv6_addresses")) > 0
 }
 
 // lambda reads a function attached to a VPC. A function without vpc_config
@@ -136,6 +140,7 @@ func (p *plan) lambda(r *resource) {
 	w := p.workload(r, model.KindLambda, p.keys(r, "vpc_config", 0, "subnet_ids"), p.keys(r, "vpc_config", 0, "security_group_ids"), false,
 		importer.NameHint{Rank: importer.RankOwnName, Value: name})
 	w.Identity = "lambda:" + name
+	w.IPv6, _ = p.boolean(r, "vpc_config", 0, "ipv6_allowed_for_dual_stack")
 }
 
 // eksCluster reads the interfaces of an EKS control plane. The cluster

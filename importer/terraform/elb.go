@@ -9,7 +9,7 @@ import (
 )
 
 func (p *plan) loadBalancer(r *resource) {
-	lb := &importer.LoadBalancer{Key: r.addr, Type: p.str(r, "load_balancer_type"), DNSName: p.str(r, "dns_name"), Loc: r.loc()}
+	lb := &importer.LoadBalancer{Key: r.addr, Type: p.str(r, "load_balancer_type"), DNSName: p.str(r, "dns_name"), IPAddressType: p.str(r, "ip_address_type"), Loc: r.loc()}
 	if lb.Type == "" {
 		lb.Type = "application"
 	}

@@ -18,8 +18,12 @@ type handler func(p *plan, r *resource)
 // their readers. The order of readPasses decides which run first, because
 // later readers attach to what earlier ones created.
 var readPasses = [][]string{
-	{"aws_vpc", "aws_default_vpc", "data.aws_vpc", "aws_subnet", "aws_default_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway"},
-	{"aws_route_table", "aws_default_route_table", "aws_route", "aws_route_table_association", "aws_main_route_table_association"},
+	{"aws_vpc", "aws_default_vpc", "data.aws_vpc", "aws_subnet", "aws_default_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
+		"aws_egress_only_internet_gateway", "aws_vpc_ipv6_cidr_block_association"},
+	{"aws_nat_gateway", "aws_vpc_endpoint", "aws_vpc_peering_connection", "aws_ec2_transit_gateway", "aws_ec2_transit_gateway_vpc_attachment"},
+	{"aws_vpc_peering_connection_accepter"},
+	{"aws_route_table", "aws_default_route_table", "aws_route", "aws_route_table_association", "aws_main_route_table_association",
+		"aws_vpc_endpoint_route_table_association", "aws_vpc_endpoint_subnet_association", "aws_vpc_endpoint_security_group_association"},
 	{"aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "data.aws_prefix_list", "aws_ec2_managed_prefix_list_entry"},
 	{"aws_security_group", "aws_default_security_group", "data.aws_security_group"},
 	{"aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"},
@@ -44,16 +48,26 @@ func init() {
 	}
 
 	for _, t := range []string{"aws_internet_gateway", "data.aws_internet_gateway", "aws_db_subnet_group", "aws_elasticache_subnet_group",
-		"random_password", "random_string", "random_uuid", "random_id", "aws_rds_cluster_instance"} {
+		"random_password", "random_string", "random_uuid", "random_id", "aws_rds_cluster_instance", "aws_egress_only_internet_gateway"} {
 		// Read where other resources refer to them.
 		handlers[t] = func(*plan, *resource) {}
 	}
 
+	handlers["aws_vpc_ipv6_cidr_block_association"] = (*plan).vpcIPv6Block
 	handlers["aws_route_table"] = (*plan).routeTable
 	handlers["aws_default_route_table"] = (*plan).routeTable
 	handlers["aws_route"] = (*plan).route
 	handlers["aws_route_table_association"] = (*plan).routeTableAssociation
 	handlers["aws_main_route_table_association"] = (*plan).mainRouteTableAssociation
+	handlers["aws_nat_gateway"] = (*plan).natGateway
+	handlers["aws_vpc_endpoint"] = (*plan).vpcEndpoint
+	handlers["aws_vpc_endpoint_route_table_association"] = (*plan).endpointAssociation
+	handlers["aws_vpc_endpoint_subnet_association"] = (*plan).endpointAssociation
+	handlers["aws_vpc_endpoint_security_group_association"] = (*plan).endpointAssociation
+	handlers["aws_vpc_peering_connection"] = (*plan).peering
+	handlers["aws_vpc_peering_connection_accepter"] = (*plan).peeringAccepter
+	handlers["aws_ec2_transit_gateway"] = (*plan).transitGateway
+	handlers["aws_ec2_transit_gateway_vpc_attachment"] = (*plan).transitGatewayAttachment
 	handlers["aws_ec2_managed_prefix_list"] = (*plan).prefixList
 	handlers["data.aws_ec2_managed_prefix_list"] = (*plan).managedPrefixList
 	handlers["data.aws_prefix_list"] = (*plan).managedPrefixList
@@ -102,23 +116,17 @@ func init() {
 // notModeled lists resource types that change reachability in ways the
 // scenario format does not model, with what they are.
 var notModeled = map[string]string{
-	"aws_nat_gateway":                        "a NAT gateway",
-	"aws_vpc_endpoint":                       "a VPC endpoint",
-	"aws_vpc_peering_connection":             "a VPC peering connection",
-	"aws_vpc_peering_connection_accepter":    "a VPC peering connection",
-	"aws_ec2_transit_gateway":                "a transit gateway",
-	"aws_ec2_transit_gateway_vpc_attachment": "a transit gateway attachment",
-	"aws_elb":                                "a Classic Load Balancer",
-	"aws_wafv2_web_acl_association":          "a web ACL attached to a regional resource such as an ALB",
-	"aws_globalaccelerator_accelerator":      "a Global Accelerator",
-	"aws_api_gateway_vpc_link":               "an API Gateway VPC link",
-	"aws_apigatewayv2_vpc_link":              "an API Gateway VPC link",
-	"aws_networkfirewall_firewall":           "a Network Firewall",
-	"aws_egress_only_internet_gateway":       "an egress-only internet gateway",
-	"aws_vpn_gateway":                        "a virtual private gateway",
-	"aws_cloudfront_vpc_origin":              "a CloudFront VPC origin",
-	"aws_security_group_association":         "a security group associated with another VPC",
-	"aws_vpc_security_group_vpc_association": "a security group associated with another VPC",
+	"aws_elb":                                    "a Classic Load Balancer",
+	"aws_wafv2_web_acl_association":              "a web ACL attached to a regional resource such as an ALB",
+	"aws_globalaccelerator_accelerator":          "a Global Accelerator",
+	"aws_api_gateway_vpc_link":                   "an API Gateway VPC link",
+	"aws_apigatewayv2_vpc_link":                  "an API Gateway VPC link",
+	"aws_networkfirewall_firewall":               "a Network Firewall",
+	"aws_vpn_gateway":                            "a virtual private gateway",
+	"aws_ec2_transit_gateway_peering_attachment": "a peering between transit gateways",
+	"aws_cloudfront_vpc_origin":                  "a CloudFront VPC origin",
+	"aws_security_group_association":             "a security group associated with another VPC",
+	"aws_vpc_security_group_vpc_association":     "a security group associated with another VPC",
 }
 
 // unrelated lists resource type prefixes that do not affect network
@@ -144,12 +152,18 @@ type state struct {
 	vpcs      map[string]*importer.VPC
 	subnets   map[string]*importer.Subnet
 	routes    map[string]*importer.RouteTable
-	lists     map[string]*importer.PrefixList
-	groups    map[string]*importer.SecurityGroup
-	acls      map[string]*importer.NetworkACL
-	lbs       map[string]*importer.LoadBalancer
-	tgs       map[string]*importer.TargetGroup
-	listeners map[string]*importer.Listener
+	endpoints map[string]*importer.VPCEndpoint
+	// interfaceEndpoints holds the workloads of interface endpoints.
+	interfaceEndpoints map[string]*importer.Workload
+	peerings           map[string]*importer.Peering
+	// peeringAliases maps an accepter's address to its connection's.
+	peeringAliases map[string]string
+	lists          map[string]*importer.PrefixList
+	groups         map[string]*importer.SecurityGroup
+	acls           map[string]*importer.NetworkACL
+	lbs            map[string]*importer.LoadBalancer
+	tgs            map[string]*importer.TargetGroup
+	listeners      map[string]*importer.Listener
 	// rulesWithoutPriority are rules whose priority is known only after
 	// apply, numbered after the known ones.
 	rulesWithoutPriority map[*importer.Listener][]*importer.ListenerRule
@@ -163,6 +177,7 @@ func (p *plan) st() *state { return p.state }
 func (p *plan) read() {
 	p.state = &state{
 		vpcs: map[string]*importer.VPC{}, subnets: map[string]*importer.Subnet{}, routes: map[string]*importer.RouteTable{},
+		endpoints: map[string]*importer.VPCEndpoint{}, interfaceEndpoints: map[string]*importer.Workload{}, peerings: map[string]*importer.Peering{}, peeringAliases: map[string]string{},
 		lists: map[string]*importer.PrefixList{}, groups: map[string]*importer.SecurityGroup{}, acls: map[string]*importer.NetworkACL{},
 		lbs: map[string]*importer.LoadBalancer{}, tgs: map[string]*importer.TargetGroup{},
 		listeners: map[string]*importer.Listener{}, rulesWithoutPriority: map[*importer.Listener][]*importer.ListenerRule{},
@@ -177,6 +192,7 @@ func (p *plan) read() {
 	}
 	p.finishListenerRules()
 	p.finishNetworkACLs()
+	p.finishEndpointPrefixLists()
 
 	ignored := map[string]int{}
 	for _, r := range p.resources {
@@ -209,7 +225,7 @@ func typeKey(r *resource) string {
 }
 
 func (p *plan) vpc(r *resource) {
-	v := &importer.VPC{Key: r.addr, CIDR: p.str(r, "cidr_block"), IPv6CIDR: p.str(r, "ipv6_cidr_block"), Loc: r.loc()}
+	v := &importer.VPC{Key: r.addr, CIDR: p.str(r, "cidr_block"), IPv6CIDR: p.str(r, "ipv6_cidr_block"), Region: p.region(r), Loc: r.loc()}
 	v.Names = append(p.tagHints(r), logicalName(r))
 	p.inv.VPCs = append(p.inv.VPCs, v)
 	p.st().vpcs[r.addr] = v
@@ -220,38 +236,6 @@ func (p *plan) subnet(r *resource) {
 	s.Names = append(p.tagHints(r), logicalName(r))
 	p.inv.Subnets = append(p.inv.Subnets, s)
 	p.st().subnets[r.addr] = s
-}
-
-// isInternetGateway reports whether a route's gateway_id names an internet
-// gateway: an igw- id, or a reference to an aws_internet_gateway.
-func (p *plan) isInternetGateway(key string) bool {
-	if strings.HasPrefix(key, "igw-") {
-		return true
-	}
-	r := p.byAddr[key]
-	return r != nil && r.typ == "aws_internet_gateway"
-}
-
-// routeTable reads a route table with inline routes. The default route
-// table of a VPC is its main table.
-func (p *plan) routeTable(r *resource) {
-	rt := &importer.RouteTable{Key: r.addr, VPC: p.key(r, "vpc_id"), Loc: r.loc()}
-	if r.typ == "aws_default_route_table" {
-		rt.Main = true
-		rt.VPC = p.vpcOfDefault(r, "default_route_table_id")
-	}
-	n := max(len(r.values.Get("route").List()), len(r.expr("route").List()))
-	for i := range n {
-		if p.str(r, "route", i, "cidr_block") != "0.0.0.0/0" {
-			continue
-		}
-		if p.isInternetGateway(p.key(r, "route", i, "gateway_id")) {
-			rt.InternetRoute = true
-		}
-	}
-	p.inv.RouteTables = append(p.inv.RouteTables, rt)
-	p.inv.RouteTablesKnown = true
-	p.st().routes[r.addr] = rt
 }
 
 // vpcOfDefault returns the VPC a default_*_id attribute comes from, such as
@@ -270,38 +254,6 @@ func (p *plan) vpcOfDefault(r *resource, attr string) string {
 		}
 	}
 	return p.key(r, "vpc_id")
-}
-
-func (p *plan) route(r *resource) {
-	rt := p.st().routes[p.key(r, "route_table_id")]
-	if rt == nil {
-		p.inv.Warnings.Add(r.loc(), importer.Unresolved, "%s adds a route to a route table the plan does not define; it is not read", r.addr)
-		return
-	}
-	if p.str(r, "destination_cidr_block") == "0.0.0.0/0" && p.isInternetGateway(p.key(r, "gateway_id")) {
-		rt.InternetRoute = true
-	}
-}
-
-func (p *plan) routeTableAssociation(r *resource) {
-	subnet := p.key(r, "subnet_id")
-	if subnet == "" {
-		// An edge association with a gateway routes no subnet.
-		return
-	}
-	rt := p.st().routes[p.key(r, "route_table_id")]
-	if rt == nil {
-		p.inv.Warnings.Add(r.loc(), importer.Unresolved, "%s associates subnet %s with a route table the plan does not define; the subnet is taken as private", r.addr, subnet)
-		return
-	}
-	rt.Subnets = append(rt.Subnets, subnet)
-}
-
-func (p *plan) mainRouteTableAssociation(r *resource) {
-	if rt := p.st().routes[p.key(r, "route_table_id")]; rt != nil {
-		rt.Main = true
-		rt.VPC = p.key(r, "vpc_id")
-	}
 }
 
 func (p *plan) prefixList(r *resource) {

@@ -31,7 +31,10 @@ type resource struct {
 	unknown importer.JSON
 	// config is the resource's expressions in the configuration.
 	config importer.JSON
-	file   string
+	// providerKey names the resource's provider configuration, such as
+	// aws, aws.west or network:aws for a module's.
+	providerKey string
+	file        string
 }
 
 func (r *resource) loc() importer.Location {
@@ -65,6 +68,8 @@ type plan struct {
 	// moduleInstances lists the module instance addresses of the plan.
 	moduleInstances []string
 	variables       importer.JSON
+	// providers is the configuration's provider_config section.
+	providers importer.JSON
 
 	used  map[*resource]bool
 	state *state
@@ -95,6 +100,7 @@ func Read(path string) (*importer.Inventory, error) {
 		modules:   map[string]importer.JSON{},
 		calls:     map[string]importer.JSON{},
 		variables: root.Get("variables"),
+		providers: root.Path("configuration", "provider_config"),
 		used:      map[*resource]bool{},
 	}
 	p.readConfig(root.Path("configuration", "root_module"), "")
@@ -147,7 +153,11 @@ func (p *plan) collect(mod importer.JSON, module string, changes map[string]impo
 			addr: addr, module: module, typ: v.Get("type").Str(), name: v.Get("name").Str(), mode: v.Get("mode").Str(),
 			index: v.Get("index").Str(), values: v.Get("values"), unknown: changes[addr], file: p.file,
 		}
-		r.config = p.resourceConfig(r)
+		block := p.resourceConfig(r)
+		r.config, r.providerKey = block.Get("expressions"), block.Get("provider_config_key").Str()
+		if !r.config.Exists() {
+			r.config = importer.JSON{File: p.file}
+		}
 		p.resources = append(p.resources, r)
 		p.byAddr[addr] = r
 		key := p.configKey(configPath(module), r.mode, r.typ, r.name)
@@ -163,15 +173,44 @@ func (p *plan) collect(mod importer.JSON, module string, changes map[string]impo
 	}
 }
 
-// resourceConfig finds the expressions of r's block in its module's
-// configuration.
+// resourceConfig finds r's block in its module's configuration.
 func (p *plan) resourceConfig(r *resource) importer.JSON {
 	for _, c := range p.modules[configPath(r.module)].Get("resources").List() {
 		if c.Get("type").Str() == r.typ && c.Get("name").Str() == r.name && c.Get("mode").Str() == r.mode {
-			return c.Get("expressions")
+			return c
 		}
 	}
 	return importer.JSON{File: p.file}
+}
+
+// region returns the Region of r's provider configuration when the
+// configuration sets it to a constant or a root variable, or "".
+func (p *plan) region(r *resource) string {
+	key := r.providerKey
+	if key == "" {
+		// Without a configuration block, the resource uses the default
+		// configuration of the provider its type names.
+		key, _, _ = strings.Cut(r.typ, "_")
+	}
+	cfg := p.providers.Get(key)
+	if !cfg.Exists() {
+		// A module that passes no providers uses its parent's default
+		// configuration, which the plan names module:provider.
+		_, local, _ := strings.Cut(key, ":")
+		cfg = p.providers.Get(local)
+	}
+	expr := cfg.Path("expressions", "region")
+	if v := expr.Get("constant_value").Str(); v != "" {
+		return v
+	}
+	for _, ref := range expr.Get("references").Strs() {
+		if name, ok := strings.CutPrefix(ref, "var."); ok {
+			if v := p.variables.Path(name, "value").Str(); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func (p *plan) configKey(module, mode, typ, name string) string {
@@ -374,7 +413,12 @@ func (p *plan) resolveRef(module, ref string, depth int) ([]target, []string) {
 // own index: Terraform lists it as references to aws_subnet.app and to
 // count.index.
 func (p *plan) resolveAttr(r *resource, path ...any) ([]target, []string) {
-	expr := r.expr(path...)
+	return p.resolveExpr(r, r.expr(path...))
+}
+
+// resolveExpr resolves the configuration expression expr of r, as
+// resolveAttr does.
+func (p *plan) resolveExpr(r *resource, expr importer.JSON) ([]target, []string) {
 	targets, unresolved := p.resolve(r.module, expr, 0)
 	perInstance := func(s string) bool { return s == "count.index" || strings.HasPrefix(s, "each.") }
 	unresolved = slices.DeleteFunc(unresolved, func(s string) bool { return perInstance(strings.TrimPrefix(s, r.module+".")) })
@@ -435,6 +479,13 @@ func (r *resource) expr(path ...any) importer.JSON { return at(r.config, path...
 // addresses of resources in the plan, or the ids as given for resources the
 // plan does not hold.
 func (p *plan) keys(r *resource, path ...any) []string {
+	return p.keysAt(r, path, path)
+}
+
+// keysAt is keys for an attribute whose planned value and configuration
+// expression sit at different paths, as the blocks of a set do, which
+// Terraform orders differently in the two.
+func (p *plan) keysAt(r *resource, path, config []any) []string {
 	var out []string
 	add := func(k string) {
 		if k != "" && !slices.Contains(out, k) {
@@ -451,7 +502,7 @@ func (p *plan) keys(r *resource, path ...any) []string {
 		}
 		return out
 	}
-	targets, unresolved := p.resolveAttr(r, path...)
+	targets, unresolved := p.resolveExpr(r, r.expr(config...))
 	for _, t := range targets {
 		switch {
 		case t.res != nil:
@@ -466,7 +517,7 @@ func (p *plan) keys(r *resource, path ...any) []string {
 			}
 		}
 	}
-	p.warnUnresolved(r, path, unresolved)
+	p.warnUnresolved(r, config, unresolved)
 	return out
 }
 
@@ -481,10 +532,16 @@ func (p *plan) key(r *resource, path ...any) string {
 // texts returns what a string attribute holds: its planned value, or the
 // values of the constants and known attributes its expression refers to.
 func (p *plan) texts(r *resource, path ...any) []string {
+	return p.textsAt(r, path, path)
+}
+
+// textsAt is texts for an attribute whose planned value and configuration
+// expression sit at different paths.
+func (p *plan) textsAt(r *resource, path, config []any) []string {
 	if v, ok := r.known(path...); ok {
 		return strs(v)
 	}
-	targets, unresolved := p.resolveAttr(r, path...)
+	targets, unresolved := p.resolveExpr(r, r.expr(config...))
 	var out []string
 	for _, t := range targets {
 		switch {
@@ -498,7 +555,7 @@ func (p *plan) texts(r *resource, path ...any) []string {
 			out = append(out, strs(t.constant)...)
 		}
 	}
-	p.warnUnresolved(r, path, unresolved)
+	p.warnUnresolved(r, config, unresolved)
 	return out
 }
 

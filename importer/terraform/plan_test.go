@@ -185,3 +185,119 @@ func TestReadNetworkLoadBalancer(t *testing.T) {
 		t.Errorf("members = %+v, want the instance on 7350", tg.Members)
 	}
 }
+
+// planWithRoutes has a route table whose two inline routes Terraform lists
+// in another order in the planned values than in the configuration, with
+// targets unknown until apply. It also has a peering to a VPC of another
+// Region, a gateway endpoint whose prefix list a rule references, and a
+// transit gateway attachment that leaves referencing to AWS's default.
+const planWithRoutes = `{
+  "format_version": "1.2",
+  "variables": {"region": {"value": "eu-central-1"}},
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a", "values": {"cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_vpc.b", "mode": "managed", "type": "aws_vpc", "name": "b", "values": {"cidr_block": "10.1.0.0/16"}},
+    {"address": "aws_internet_gateway.a", "mode": "managed", "type": "aws_internet_gateway", "name": "a", "values": {}},
+    {"address": "aws_eip.nat", "mode": "managed", "type": "aws_eip", "name": "nat", "values": {"domain": "vpc", "public_ip": "198.51.100.20"}},
+    {"address": "aws_nat_gateway.a", "mode": "managed", "type": "aws_nat_gateway", "name": "a", "values": {"connectivity_type": "public"}},
+    {"address": "aws_route_table.rt", "mode": "managed", "type": "aws_route_table", "name": "rt", "values": {"route": [
+      {"cidr_block": "10.9.0.0/16", "ipv6_cidr_block": "", "gateway_id": "", "destination_prefix_list_id": ""},
+      {"cidr_block": "0.0.0.0/0", "ipv6_cidr_block": "", "nat_gateway_id": "", "destination_prefix_list_id": ""}]}},
+    {"address": "aws_vpc_endpoint.s3", "mode": "managed", "type": "aws_vpc_endpoint", "name": "s3",
+     "values": {"service_name": "com.amazonaws.eu-central-1.s3", "vpc_endpoint_type": "Gateway"}},
+    {"address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app", "values": {"name": "app"}},
+    {"address": "aws_vpc_peering_connection.p", "mode": "managed", "type": "aws_vpc_peering_connection", "name": "p", "values": {"peer_region": "us-west-2"}},
+    {"address": "aws_ec2_transit_gateway.t", "mode": "managed", "type": "aws_ec2_transit_gateway", "name": "t", "values": {"security_group_referencing_support": "enable"}},
+    {"address": "aws_ec2_transit_gateway_vpc_attachment.b", "mode": "managed", "type": "aws_ec2_transit_gateway_vpc_attachment", "name": "b", "values": {}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_route_table.rt", "change": {"after_unknown": {"vpc_id": true, "route": [{"nat_gateway_id": true}, {"gateway_id": true}]}}},
+    {"address": "aws_nat_gateway.a", "change": {"after_unknown": {"subnet_id": true, "allocation_id": true, "public_ip": true}}},
+    {"address": "aws_vpc_endpoint.s3", "change": {"after_unknown": {"vpc_id": true, "route_table_ids": true, "prefix_list_id": true}}},
+    {"address": "aws_security_group.app", "change": {"after_unknown": {"egress": true, "vpc_id": true}}},
+    {"address": "aws_vpc_peering_connection.p", "change": {"after_unknown": {"vpc_id": true, "peer_vpc_id": true}}},
+    {"address": "aws_ec2_transit_gateway_vpc_attachment.b", "change": {"after_unknown": {"vpc_id": true, "transit_gateway_id": true, "security_group_referencing_support": true}}}
+  ],
+  "configuration": {
+    "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"references": ["var.region"]}}}},
+    "root_module": {"resources": [
+      {"address": "aws_route_table.rt", "mode": "managed", "type": "aws_route_table", "name": "rt", "provider_config_key": "aws",
+       "expressions": {"vpc_id": {"references": ["aws_vpc.a.id", "aws_vpc.a"]}, "route": [
+         {"cidr_block": {"constant_value": "0.0.0.0/0"}, "gateway_id": {"references": ["aws_internet_gateway.a.id", "aws_internet_gateway.a"]}},
+         {"cidr_block": {"constant_value": "10.9.0.0/16"}, "nat_gateway_id": {"references": ["aws_nat_gateway.a.id", "aws_nat_gateway.a"]}}]}},
+      {"address": "aws_nat_gateway.a", "mode": "managed", "type": "aws_nat_gateway", "name": "a", "provider_config_key": "aws",
+       "expressions": {"allocation_id": {"references": ["aws_eip.nat.id", "aws_eip.nat"]}}},
+      {"address": "aws_vpc_endpoint.s3", "mode": "managed", "type": "aws_vpc_endpoint", "name": "s3", "provider_config_key": "aws",
+       "expressions": {"vpc_id": {"references": ["aws_vpc.a.id", "aws_vpc.a"]}, "route_table_ids": {"references": ["aws_route_table.rt.id", "aws_route_table.rt"]}}},
+      {"address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app", "provider_config_key": "aws",
+       "expressions": {"egress": [{"protocol": {"constant_value": "tcp"}, "from_port": {"constant_value": 443}, "to_port": {"constant_value": 443},
+                                   "prefix_list_ids": {"references": ["aws_vpc_endpoint.s3.prefix_list_id", "aws_vpc_endpoint.s3"]}}]}},
+      {"address": "aws_vpc_peering_connection.p", "mode": "managed", "type": "aws_vpc_peering_connection", "name": "p", "provider_config_key": "aws",
+       "expressions": {"vpc_id": {"references": ["aws_vpc.a.id", "aws_vpc.a"]}, "peer_vpc_id": {"references": ["aws_vpc.b.id", "aws_vpc.b"]}}},
+      {"address": "aws_ec2_transit_gateway_vpc_attachment.b", "mode": "managed", "type": "aws_ec2_transit_gateway_vpc_attachment", "name": "b", "provider_config_key": "aws",
+       "expressions": {"vpc_id": {"references": ["aws_vpc.b.id", "aws_vpc.b"]}, "transit_gateway_id": {"references": ["aws_ec2_transit_gateway.t.id", "aws_ec2_transit_gateway.t"]}}}
+    ]}}
+}`
+
+func TestReadRoutes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, []byte(planWithRoutes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if len(inv.RouteTables) != 1 || len(inv.RouteTables[0].Routes) != 2 {
+		t.Fatalf("route tables = %+v", inv.RouteTables)
+	}
+	targets := map[string]string{}
+	for _, r := range inv.RouteTables[0].Routes {
+		targets[r.Destination] = r.TargetKey
+	}
+	// Each planned route takes its target from the configuration block
+	// with the same destination, not the block at the same position.
+	if targets["0.0.0.0/0"] != "aws_internet_gateway.a" || targets["10.9.0.0/16"] != "aws_nat_gateway.a" {
+		t.Errorf("route targets = %v, want 0.0.0.0/0 to the internet gateway and 10.9.0.0/16 to the NAT gateway", targets)
+	}
+
+	if len(inv.NATGateways) != 1 || inv.NATGateways[0].PublicIP != "198.51.100.20" {
+		t.Errorf("NAT gateways = %+v, want the Elastic IP address of the aws_eip allocation_id names", inv.NATGateways)
+	}
+	if len(inv.VPCEndpoints) != 1 || !slices.Equal(inv.VPCEndpoints[0].RouteTables, []string{"aws_route_table.rt"}) {
+		t.Errorf("gateway endpoints = %+v", inv.VPCEndpoints)
+	}
+	// A rule that names the endpoint's prefix_list_id names the service's
+	// AWS-managed list.
+	var group *importer.SecurityGroup
+	for _, g := range inv.SecurityGroups {
+		group = g
+	}
+	if group == nil || len(group.Egress) != 1 || group.Egress[0].Peer != "com.amazonaws.eu-central-1.s3" {
+		t.Errorf("the rule's prefix list = %+v, want com.amazonaws.eu-central-1.s3", group)
+	}
+
+	// The requester's Region is its provider's, and the accepter's is
+	// peer_region.
+	regions := map[string]string{}
+	for _, v := range inv.VPCs {
+		regions[v.Key] = v.Region
+	}
+	if regions["aws_vpc.a"] != "eu-central-1" {
+		t.Errorf("VPC regions = %v, want the provider's Region eu-central-1", regions)
+	}
+	if len(inv.Peerings) != 1 || inv.Peerings[0].RequesterRegion != "eu-central-1" || inv.Peerings[0].AccepterRegion != "us-west-2" ||
+		inv.Peerings[0].Requester != "aws_vpc.a" || inv.Peerings[0].Accepter != "aws_vpc.b" {
+		t.Errorf("peerings = %+v", inv.Peerings)
+	}
+
+	// AWS creates a transit gateway with referencing off and an attachment
+	// with it on.
+	if len(inv.TransitGateways) != 1 || !inv.TransitGateways[0].SecurityGroupReferencing {
+		t.Errorf("transit gateways = %+v", inv.TransitGateways)
+	}
+	if len(inv.TGWAttachments) != 1 || !inv.TGWAttachments[0].SecurityGroupReferencing || inv.TGWAttachments[0].TransitGateway != "aws_ec2_transit_gateway.t" {
+		t.Errorf("attachments = %+v", inv.TGWAttachments)
+	}
+}
