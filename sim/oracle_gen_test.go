@@ -30,10 +30,16 @@ type genScenario struct {
 	tiers     []*genTier
 	chain     [][]string
 	attackers []*genAttacker
+	// net is the network of a routed scenario; nil is the classic VPC whose
+	// pub subnets are public: true.
+	net *genNet
+	// cloudFront6 adds the AWS-managed IPv6 CloudFront list as cloudfront6.
+	cloudFront6 bool
 }
 
 type genGroup struct {
 	name    string
+	vpc     string   // empty leaves the key out
 	ingress []string // flow mappings
 	// egress is "aws-default", "none" or a flow list of rules.
 	egressMode string
@@ -42,16 +48,20 @@ type genGroup struct {
 
 type genACL struct {
 	name            string
+	vpc             string   // empty leaves the key out
 	ingress, egress []string // flow mappings
 }
 
 type genTier struct {
 	name, kind string
+	vpc        string // the VPC of the subnets, not written
 	subnets    []string
-	groups     []string // nil leaves the key out; an empty list is written []
-	public     bool
-	privateIP  string // empty leaves the address to the loader
-	ephemeral  string // ephemeral_ports, or empty for the kind's default
+	// ipv6 is ipv6: true on a compute tier and a dual-stack load balancer.
+	ipv6      bool
+	groups    []string // nil leaves the key out; an empty list is written []
+	public    bool
+	privateIP string // empty leaves the address to the loader
+	ephemeral string // ephemeral_ports, or empty for the kind's default
 	// YAML fragments for the kind-specific keys, one flow value each.
 	waf       string
 	origins   []string
@@ -71,20 +81,28 @@ type genAttacker struct {
 func (g *genScenario) yaml() string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("name: random\nvpcs:\n  main:\n    cidr: 10.0.0.0/16\n    subnets:\n")
-	for _, sn := range []struct{ name, cidr, public string }{
-		{"pub-a", "10.0.0.0/24", ", public: true"}, {"pub-b", "10.0.1.0/24", ", public: true"},
-		{"app-a", "10.0.10.0/24", ""}, {"app-b", "10.0.11.0/24", ""},
-	} {
-		acl := ""
-		if name, ok := g.subnetACL[sn.name]; ok {
-			acl = ", network_acl: " + name
+	p("name: random\n")
+	if g.net != nil {
+		g.writeNet(p)
+	} else {
+		p("vpcs:\n  main:\n    cidr: 10.0.0.0/16\n    subnets:\n")
+		for _, sn := range []struct{ name, cidr, public string }{
+			{"pub-a", "10.0.0.0/24", ", public: true"}, {"pub-b", "10.0.1.0/24", ", public: true"},
+			{"app-a", "10.0.10.0/24", ""}, {"app-b", "10.0.11.0/24", ""},
+		} {
+			acl := ""
+			if name, ok := g.subnetACL[sn.name]; ok {
+				acl = ", network_acl: " + name
+			}
+			p("      %s: {cidr: %s%s%s}\n", sn.name, sn.cidr, sn.public, acl)
 		}
-		p("      %s: {cidr: %s%s%s}\n", sn.name, sn.cidr, sn.public, acl)
 	}
 	p("prefix_lists:\n  cloudfront:\n    aws_managed: com.amazonaws.global.cloudfront.origin-facing\n")
 	if g.cloudFrontEntries != nil {
 		p("    entries: [%s]\n", strings.Join(g.cloudFrontEntries, ", "))
+	}
+	if g.cloudFront6 {
+		p("  cloudfront6:\n    aws_managed: com.amazonaws.global.ipv6.cloudfront.origin-facing\n")
 	}
 	if g.office != nil {
 		p("  office: {max_entries: 5, entries: [%s]}\n", strings.Join(g.office, ", "))
@@ -93,7 +111,11 @@ func (g *genScenario) yaml() string {
 		p("security_groups:\n")
 	}
 	for _, sg := range g.groups {
-		p("  %s:\n    ingress: [%s]\n", sg.name, strings.Join(sg.ingress, ", "))
+		p("  %s:\n", sg.name)
+		if sg.vpc != "" {
+			p("    vpc: %s\n", sg.vpc)
+		}
+		p("    ingress: [%s]\n", strings.Join(sg.ingress, ", "))
 		if sg.egressMode == "list" {
 			p("    egress: [%s]\n", strings.Join(sg.egress, ", "))
 		} else {
@@ -104,7 +126,11 @@ func (g *genScenario) yaml() string {
 		p("network_acls:\n")
 	}
 	for _, acl := range g.acls {
-		p("  %s:\n    ingress: [%s]\n    egress: [%s]\n", acl.name, strings.Join(acl.ingress, ", "), strings.Join(acl.egress, ", "))
+		p("  %s:\n", acl.name)
+		if acl.vpc != "" {
+			p("    vpc: %s\n", acl.vpc)
+		}
+		p("    ingress: [%s]\n    egress: [%s]\n", strings.Join(acl.ingress, ", "), strings.Join(acl.egress, ", "))
 	}
 	p("tiers:\n")
 	for _, t := range g.tiers {
@@ -122,9 +148,15 @@ func (g *genScenario) yaml() string {
 				scheme = "internet-facing"
 			}
 			p("    scheme: %s\n", scheme)
+			if t.ipv6 {
+				p("    ip_address_type: dualstack\n")
+			}
 			p("    listeners: [%s]\n", strings.Join(t.listeners, ", "))
 		default:
 			p("    public_ip: %v\n", t.public)
+			if t.ipv6 {
+				p("    ipv6: true\n")
+			}
 			if len(t.connects) > 0 {
 				p("    connects_to: [%s]\n", strings.Join(t.connects, ", "))
 			}
@@ -169,6 +201,10 @@ func (g *genScenario) clone() *genScenario {
 	c := &genScenario{
 		cloudFrontEntries: slices.Clone(g.cloudFrontEntries),
 		office:            slices.Clone(g.office),
+		cloudFront6:       g.cloudFront6,
+	}
+	if g.net != nil {
+		c.net = g.net.clone()
 	}
 	for _, sg := range g.groups {
 		x := *sg
@@ -201,10 +237,20 @@ func (g *genScenario) clone() *genScenario {
 // generator draws random scenarios from one seed.
 type generator struct {
 	r *rand.Rand
+	// routed adds route tables, NAT gateways, IPv6 and a second VPC.
+	routed bool
+	// hasOffice and cf6 record whether the scenario being drawn has the
+	// office list and the IPv6 CloudFront list, for rules and routes.
+	hasOffice, cf6 bool
 }
 
 func newGenerator(seed uint64) *generator {
 	return &generator{r: rand.New(rand.NewPCG(seed, 0x0_5ca1ab1e))}
+}
+
+// newRoutedGenerator returns a generator of routed scenarios.
+func newRoutedGenerator(seed uint64) *generator {
+	return &generator{r: rand.New(rand.NewPCG(seed, 0x0_5ca1ab1e)), routed: true}
 }
 
 func (g *generator) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
@@ -295,6 +341,20 @@ func (g *generator) rule(peerKey string, groups []string, hasOffice bool) string
 	default:
 		peer = "{prefix_list: cloudfront}"
 	}
+	if g.routed {
+		switch {
+		case g.chance(0.15):
+			peer = "{cidr: " + g.cidr6() + "}"
+		case g.cf6 && g.chance(0.1):
+			peer = "{prefix_list: cloudfront6}"
+		case g.chance(0.08):
+			// The block of the tiers' public addresses and the NAT
+			// gateways' default Elastic IP addresses: it admits
+			// traffic that comes through a public address, but not
+			// the same tier's traffic on private addresses.
+			peer = "{cidr: 198.51.100.0/24}"
+		}
+	}
 	if strings.HasPrefix(body, "protocol: icmpv6") && !strings.Contains(peer, "::") && strings.Contains(peer, "cidr") {
 		peer = `{cidr: "::/0"}`
 	}
@@ -319,7 +379,9 @@ func (g *generator) headerCheck() string {
 	return fmt.Sprintf("{name: %s, values: [%s]}", g.pick(headerNames...), strings.Join(vs, ", "))
 }
 
-// scenario returns a random scenario.
+// scenario returns a random scenario. A generator made by
+// newRoutedGenerator adds a routed network; the classic one draws exactly
+// the scenarios it drew before routing was modelled.
 func (g *generator) scenario() *genScenario {
 	s := &genScenario{}
 	if g.chance(0.2) {
@@ -336,34 +398,68 @@ func (g *generator) scenario() *genScenario {
 		// A customer list holds one family; keep the IPv4 entries.
 		s.office = slices.DeleteFunc(s.office, func(c string) bool { return strings.Contains(c, ":") })
 	}
-
-	var groupNames []string
-	for i := range 2 + g.r.IntN(4) {
-		groupNames = append(groupNames, fmt.Sprintf("sg%d", i))
+	if g.routed {
+		g.hasOffice = hasOffice
+		s.cloudFront6 = g.chance(0.2)
+		g.cf6 = s.cloudFront6
+		s.net = g.network()
 	}
-	for _, name := range groupNames {
-		sg := &genGroup{name: name}
-		for range g.r.IntN(5) {
-			sg.ingress = append(sg.ingress, g.rule("from", groupNames, hasOffice))
+	shared := s.net != nil && len(s.net.vpcs) > 1
+
+	// Groups by VPC: sg0... in main, sh0... in shared.
+	groupsOf := map[string][]string{}
+	for i := range 2 + g.r.IntN(4) {
+		groupsOf["main"] = append(groupsOf["main"], fmt.Sprintf("sg%d", i))
+	}
+	if shared {
+		for i := range 1 + g.r.IntN(2) {
+			groupsOf["shared"] = append(groupsOf["shared"], fmt.Sprintf("sh%d", i))
 		}
-		switch n := g.r.IntN(20); {
-		case n < 5:
-			sg.egressMode = "aws-default"
-		case n < 8:
-			sg.egressMode = "none"
-		default:
-			sg.egressMode = "list"
-			for range g.r.IntN(4) {
-				sg.egress = append(sg.egress, g.rule("to", groupNames, hasOffice))
+	}
+	// refs returns the groups a rule of a group in vpc may reference.
+	refs := func(vpc string, ingress bool) []string {
+		out := groupsOf[vpc]
+		if shared && s.net.crossReference(ingress) {
+			other := "shared"
+			if vpc == "shared" {
+				other = "main"
 			}
+			out = append(slices.Clone(out), groupsOf[other]...)
 		}
-		s.groups = append(s.groups, sg)
+		return out
+	}
+	for _, vpc := range []string{"main", "shared"} {
+		for _, name := range groupsOf[vpc] {
+			sg := &genGroup{name: name}
+			if shared {
+				sg.vpc = vpc
+			}
+			for range g.r.IntN(5) {
+				sg.ingress = append(sg.ingress, g.rule("from", refs(vpc, true), hasOffice))
+			}
+			switch n := g.r.IntN(20); {
+			case n < 5:
+				sg.egressMode = "aws-default"
+			case n < 8:
+				sg.egressMode = "none"
+			default:
+				sg.egressMode = "list"
+				for range g.r.IntN(4) {
+					sg.egress = append(sg.egress, g.rule("to", refs(vpc, false), hasOffice))
+				}
+			}
+			s.groups = append(s.groups, sg)
+		}
 	}
 
 	if g.chance(0.35) {
 		s.subnetACL = map[string]string{}
-		for i := range 1 + g.r.IntN(2) {
-			acl := &genACL{name: fmt.Sprintf("acl%d", i)}
+		aclsOf := map[string][]string{}
+		newACL := func(name, vpc string) {
+			acl := &genACL{name: name}
+			if shared {
+				acl.vpc = vpc
+			}
 			for range g.r.IntN(5) {
 				acl.ingress = append(acl.ingress, g.naclRule(len(acl.ingress)))
 			}
@@ -371,10 +467,22 @@ func (g *generator) scenario() *genScenario {
 				acl.egress = append(acl.egress, g.naclRule(len(acl.egress)))
 			}
 			s.acls = append(s.acls, acl)
+			aclsOf[vpc] = append(aclsOf[vpc], name)
 		}
-		for _, sn := range []string{"pub-a", "pub-b", "app-a", "app-b"} {
-			if g.chance(0.5) {
-				s.subnetACL[sn] = s.acls[g.r.IntN(len(s.acls))].name
+		for i := range 1 + g.r.IntN(2) {
+			newACL(fmt.Sprintf("acl%d", i), "main")
+		}
+		if shared && g.chance(0.6) {
+			newACL("acl-sh", "shared")
+		}
+		for _, vpc := range []string{"main", "shared"} {
+			if aclsOf[vpc] == nil {
+				continue
+			}
+			for _, sn := range s.vpcSubnets(vpc) {
+				if g.chance(0.5) {
+					s.subnetACL[sn] = aclsOf[vpc][g.r.IntN(len(aclsOf[vpc]))]
+				}
 			}
 		}
 	}
@@ -383,7 +491,11 @@ func (g *generator) scenario() *genScenario {
 	n := 2 + g.r.IntN(5)
 	for i := range n {
 		kind := g.pick("cloudfront", "alb", "alb", "nlb", "ecs", "ecs", "ec2", "eks", "lambda", "rds", "elasticache")
-		s.tiers = append(s.tiers, &genTier{name: fmt.Sprintf("t%d", i), kind: kind})
+		t := &genTier{name: fmt.Sprintf("t%d", i), kind: kind, vpc: "main"}
+		if shared && kind != "cloudfront" && g.chance(0.3) {
+			t.vpc = "shared"
+		}
+		s.tiers = append(s.tiers, t)
 	}
 	names := func(kinds ...string) []string {
 		var out []string
@@ -394,7 +506,21 @@ func (g *generator) scenario() *genScenario {
 		}
 		return out
 	}
-	pickGroups := func(minimum int) []string {
+	// targets returns the tiers of kinds that a load balancer in vpc can
+	// register: AWS registers instances, and here ALBs behind an NLB, only
+	// in the load balancer's own VPC, while IP targets may be anywhere a
+	// route reaches.
+	targets := func(vpc string, kinds ...string) []string {
+		var out []string
+		for _, t := range s.tiers {
+			if slices.Contains(kinds, t.kind) && ((t.kind != "ec2" && t.kind != "alb") || t.vpc == vpc) {
+				out = append(out, t.name)
+			}
+		}
+		return out
+	}
+	pickGroups := func(vpc string, minimum int) []string {
+		groupNames := groupsOf[vpc]
 		k := minimum + g.r.IntN(3-minimum)
 		var out []string
 		for _, i := range g.r.Perm(len(groupNames))[:min(k, len(groupNames))] {
@@ -421,18 +547,22 @@ func (g *generator) scenario() *genScenario {
 			}
 		case "alb":
 			t.public = g.chance(0.6)
-			t.subnets = g.lbSubnets(t.public)
-			t.groups = pickGroups(1)
-			t.listeners = g.albListeners(names("ecs", "ec2", "eks", "lambda"))
+			t.subnets = g.lbSubnets(t.public, t.vpc)
+			t.groups = pickGroups(t.vpc, 1)
+			t.listeners = g.albListeners(targets(t.vpc, "ecs", "ec2", "eks", "lambda"))
 		case "nlb":
 			t.public = g.chance(0.6)
-			t.subnets = g.lbSubnets(t.public)
-			t.groups = pickGroups(0)
-			t.listeners = g.nlbListeners(s.tiers, names("ecs", "ec2", "eks"))
+			t.subnets = g.lbSubnets(t.public, t.vpc)
+			t.groups = pickGroups(t.vpc, 0)
+			albs := slices.DeleteFunc(slices.Clone(s.tiers), func(x *genTier) bool { return x.vpc != t.vpc })
+			t.listeners = g.nlbListeners(albs, targets(t.vpc, "ecs", "ec2", "eks"))
 			if len(t.listeners) == 0 {
 				// Nothing to forward to: make it a compute tier instead.
-				*t = genTier{name: t.name, kind: "ecs"}
+				*t = genTier{name: t.name, kind: "ecs", vpc: t.vpc}
 			}
+		}
+		if g.routed && (t.kind == "alb" || t.kind == "nlb") && s.hasIPv6(t.subnets) && g.chance(0.45) {
+			t.ipv6 = true
 		}
 	}
 	for _, t := range s.tiers {
@@ -440,12 +570,15 @@ func (g *generator) scenario() *genScenario {
 		case "cloudfront", "alb", "nlb":
 			continue
 		}
-		t.subnets = []string{g.pick("pub-a", "app-a", "app-b")}
-		t.groups = pickGroups(1)
+		t.subnets = g.endpointSubnets(s, t.vpc)
+		t.groups = pickGroups(t.vpc, 1)
 		if g.chance(0.2) {
 			t.ephemeral = g.pick(`"49152-65535"`, `"1024-65535"`, "40000", `"32768-60999"`)
 		}
 		t.public = t.kind != "lambda" && t.kind != "elasticache" && g.chance(0.3)
+		if g.routed && s.hasIPv6(t.subnets) && g.chance(0.45) {
+			t.ipv6 = true
+		}
 		if t.kind != "rds" && t.kind != "elasticache" {
 			others := slices.DeleteFunc(names("alb", "nlb", "ecs", "ec2", "eks", "lambda", "rds", "elasticache"), func(x string) bool { return x == t.name })
 			for range g.r.IntN(3) {
@@ -457,6 +590,23 @@ func (g *generator) scenario() *genScenario {
 			}
 			slices.Sort(t.connects)
 			t.connects = slices.Compact(t.connects)
+		}
+	}
+	if g.routed {
+		// Some connections call the public address of a tier that has
+		// one, as a client that uses a public DNS name does.
+		public := map[string]bool{}
+		for _, t := range s.tiers {
+			public[t.name] = t.public
+		}
+		for _, t := range s.tiers {
+			for i, c := range t.connects {
+				to := strings.TrimPrefix(c, "{tier: ")
+				to = to[:strings.Index(to, ",")]
+				if public[to] && g.chance(0.4) {
+					t.connects[i] = strings.TrimSuffix(c, "}") + ", address: public}"
+				}
+			}
 		}
 	}
 
@@ -488,8 +638,18 @@ func (g *generator) scenario() *genScenario {
 	if g.chance(0.3) {
 		s.attackers = append(s.attackers, &genAttacker{name: "cdn", kind: "cloudfront-distribution", knows: knows()})
 	}
-	if endpoints := names("ecs", "ec2", "eks", "lambda", "rds", "elasticache"); len(endpoints) > 0 && g.chance(0.6) {
+	endpoints := names("ecs", "ec2", "eks", "lambda", "rds", "elasticache")
+	if len(endpoints) > 0 && g.chance(0.6) {
 		s.attackers = append(s.attackers, &genAttacker{name: "inside", kind: "compromised", tier: g.pick(endpoints...), knows: knows()})
+	}
+	if g.routed && g.chance(0.35) {
+		// A second compromised tier, which may be in the other VPC.
+		rest := slices.DeleteFunc(slices.Clone(endpoints), func(x string) bool {
+			return slices.ContainsFunc(s.attackers, func(a *genAttacker) bool { return a.tier == x })
+		})
+		if len(rest) > 0 {
+			s.attackers = append(s.attackers, &genAttacker{name: "inside2", kind: "compromised", tier: g.pick(rest...), knows: knows()})
+		}
 	}
 	if g.chance(0.4) {
 		cidrs := []string{g.pick("172.16.5.0/28", "172.16.5.0/30", "10.0.10.0/28", "10.0.0.8/29", "203.0.113.0/29", "192.0.2.0/28")}
@@ -498,7 +658,35 @@ func (g *generator) scenario() *genScenario {
 	return s
 }
 
-func (g *generator) lbSubnets(public bool) []string {
+// endpointSubnets returns the subnets of a compute or data-store tier in
+// vpc: one subnet, and in routed scenarios sometimes a second one whose
+// route table may differ.
+func (g *generator) endpointSubnets(s *genScenario, vpc string) []string {
+	if vpc == "shared" {
+		return []string{g.pick("sh-a", "sh-b")}
+	}
+	out := []string{g.pick("pub-a", "app-a", "app-b")}
+	if g.routed && g.chance(0.15) {
+		if second := g.pick(s.vpcSubnets(vpc)...); second != out[0] {
+			out = append(out, second)
+		}
+	}
+	return out
+}
+
+func (g *generator) lbSubnets(public bool, vpc string) []string {
+	if vpc == "shared" {
+		switch g.r.IntN(3) {
+		case 0:
+			return []string{"sh-a", "sh-b"}
+		case 1:
+			return []string{"sh-b", "sh-a"}
+		}
+		return []string{"sh-b"}
+	}
+	if g.routed && g.chance(0.1) {
+		return []string{g.pick("app-a", "pub-b"), g.pick("pub-a", "app-b")}
+	}
 	if public && g.chance(0.9) {
 		return []string{"pub-a", "pub-b"}
 	}
@@ -633,5 +821,9 @@ func (g *generator) naclRule(i int) string {
 	if g.chance(0.25) {
 		action = "deny"
 	}
-	return fmt.Sprintf("{rule: %d, action: %s, %s, cidr: %s}", 100+10*i+g.r.IntN(5), action, what, g.cidr())
+	cidr := g.cidr()
+	if g.routed && g.chance(0.2) {
+		cidr = g.cidr6()
+	}
+	return fmt.Sprintf("{rule: %d, action: %s, %s, cidr: %s}", 100+10*i+g.r.IntN(5), action, what, cidr)
 }

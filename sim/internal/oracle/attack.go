@@ -49,30 +49,61 @@ func (o *Oracle) entries(a *model.Attacker) []entry {
 	case model.AttackerInternet, model.AttackerDistribution:
 		own := DistributionNode(a.Name)
 		for _, t := range o.s.Tiers {
-			if !internetFacing(t) {
+			if t.Kind == model.KindCloudFront {
+				// Viewers reach a distribution over IPv4 only, the
+				// simulator's convention.
+				if a.Kind == model.AttackerInternet {
+					out = append(out, entry{prefix: []string{a.Name}, from: sender{node: a.Name, public: true}, to: t,
+						srcOK: func(x netip.Addr) bool { return x.Is4() && o.isInternetSource(x) }, portOK: anyPort})
+				}
 				continue
 			}
-			if a.Kind == model.AttackerInternet {
-				out = append(out, entry{prefix: []string{a.Name}, from: sender{node: a.Name, public: true}, to: t, dst: t.PublicAddr,
-					srcOK: o.isInternetSource, portOK: anyPort})
+			if !hasInternetRoute(t) {
+				continue
 			}
-			if t.Kind != model.KindCloudFront && (a.Kind == model.AttackerDistribution || a.OwnDistribution) {
-				// The attacker's own distribution names t as its origin, on
-				// any port CloudFront allows for origins, and sends from
-				// the origin-facing pool.
-				out = append(out, entry{prefix: []string{a.Name, own}, from: sender{node: own, public: true}, to: t, dst: t.PublicAddr,
-					srcOK: func(x netip.Addr) bool { return inAny(o.pool, x) }, tcpOnly: true,
-					portOK: func(port int) bool { return port == 80 || port == 443 || port >= 1024 }})
+			for _, dst := range []netip.Addr{t.PublicAddr, t.IPv6Addr} {
+				if !internetAddrOf(t, dst) {
+					continue
+				}
+				if a.Kind == model.AttackerInternet {
+					out = append(out, entry{prefix: []string{a.Name}, from: sender{node: a.Name, public: true}, to: t, dst: dst,
+						srcOK: func(x netip.Addr) bool { return x.Is4() == dst.Is4() && o.isInternetSource(x) }, portOK: anyPort})
+				}
+				if a.Kind == model.AttackerDistribution || a.OwnDistribution {
+					// The attacker's own distribution names t as its
+					// origin, on any port CloudFront allows for origins,
+					// and sends from the origin-facing pool of the
+					// address's family.
+					out = append(out, entry{prefix: []string{a.Name, own}, from: sender{node: own, public: true}, to: t, dst: dst,
+						srcOK: func(x netip.Addr) bool { return x.Is4() == dst.Is4() && inAny(o.pool, x) }, tcpOnly: true,
+						portOK: func(port int) bool { return port == 80 || port == 443 || port >= 1024 }})
+				}
 			}
 		}
 	case model.AttackerCompromised:
+		// Code on the tier's interface can address every tier: its
+		// private address, its public one and its IPv6 one. Routing
+		// decides which of them the packet reaches.
 		self := a.Tier
 		for _, t := range o.s.Tiers {
-			if t == self || t.Kind == model.KindCloudFront || vpcOf(t) != vpcOf(self) {
+			if t == self || t.Kind == model.KindCloudFront {
 				continue
 			}
-			out = append(out, entry{prefix: []string{a.Name}, from: sender{node: a.Name, tier: self}, to: t, dst: t.PrivateIP,
-				ident: self.SecurityGroups, srcOK: func(x netip.Addr) bool { return x == self.PrivateIP }, portOK: anyPort})
+			dsts := []netip.Addr{t.PrivateIP}
+			if t.PublicIP && t.PublicAddr.IsValid() {
+				dsts = append(dsts, t.PublicAddr)
+			}
+			if t.IPv6 && self.IPv6 {
+				dsts = append(dsts, t.IPv6Addr)
+			}
+			for _, dst := range dsts {
+				src := self.PrivateIP
+				if dst.Is6() {
+					src = self.IPv6Addr
+				}
+				out = append(out, entry{prefix: []string{a.Name}, from: sender{node: a.Name, tier: self}, to: t, dst: dst,
+					ident: self.SecurityGroups, srcOK: func(x netip.Addr) bool { return x == src }, portOK: anyPort})
+			}
 		}
 	case model.AttackerAddressRange:
 		for _, t := range o.s.Tiers {
@@ -86,17 +117,28 @@ func (o *Oracle) entries(a *model.Attacker) []entry {
 }
 
 // isInternetSource reports whether an internet host may send from x:
-// public IPv4, outside the shared AWS pools, and, as in the simulator,
-// outside the scenario's VPCs and the tiers' public addresses, which belong
+// public IPv4 or global unicast IPv6, outside the shared AWS pools, and, as
+// in the simulator, outside the scenario's VPCs, the tiers' public
+// addresses and the Elastic IP addresses of its NAT gateways, which belong
 // to the design.
 func (o *Oracle) isInternetSource(x netip.Addr) bool {
-	if !x.Is4() || inAny(nonPublic, x) || inAny(o.shared, x) {
+	if !isGlobal(x) || inAny(o.shared, x) {
 		return false
 	}
 	if slices.ContainsFunc(o.s.Tiers, func(t *model.Tier) bool { return t.PublicIP && t.PublicAddr == x }) {
 		return false
 	}
-	return !slices.ContainsFunc(o.s.VPCs, func(v *model.VPC) bool { return v.CIDR.Contains(x) })
+	for _, v := range o.s.VPCs {
+		if v.CIDR.Contains(x) || (v.IPv6CIDR.IsValid() && v.IPv6CIDR.Contains(x)) {
+			return false
+		}
+		for _, g := range v.NATGateways {
+			if g.PublicAddr == x {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // send follows one packet along entry e with every header set the attacker
@@ -105,7 +147,7 @@ func (o *Oracle) isInternetSource(x netip.Addr) bool {
 func (o *Oracle) send(e entry, base packet, headerSets []map[string]string, visit func(path []string)) int {
 	// Headers never change what the network filters do, so a packet they
 	// drop is dropped with any headers.
-	if !o.networkPasses(e.from, e.to, base) {
+	if _, ok := o.networkPasses(e.from, e.to, base); !ok {
 		return 1
 	}
 	sets := []map[string]string{nil}
@@ -131,11 +173,14 @@ func (o *Oracle) attack(a *model.Attacker, visit func(path []string)) int {
 	for _, e := range o.entries(a) {
 		var srcs []netip.Addr
 		for _, x := range append(slices.Clone(o.u.Sources), e.from.tierAddr()...) {
+			if e.dst.IsValid() && x.Is4() != e.dst.Is4() {
+				continue
+			}
 			if e.srcOK(x) && !slices.Contains(srcs, x) {
 				srcs = append(srcs, x)
 			}
 		}
-		for _, proto := range o.u.Protocols {
+		for _, proto := range o.protocolsFor(e.dst) {
 			if e.tcpOnly && proto != model.TCP {
 				continue
 			}
@@ -153,13 +198,34 @@ func (o *Oracle) attack(a *model.Attacker, visit func(path []string)) int {
 	return count
 }
 
-// tierAddr returns the private address of a sender that is a tier, which
-// a compromised attacker sends from whether or not the universe holds it.
+// tierAddr returns the addresses of a sender that is a tier, which a
+// compromised attacker sends from whether or not the universe holds them.
 func (f sender) tierAddr() []netip.Addr {
 	if f.tier == nil {
 		return nil
 	}
-	return []netip.Addr{f.tier.PrivateIP}
+	out := []netip.Addr{f.tier.PrivateIP}
+	if f.tier.IPv6 {
+		out = append(out, f.tier.IPv6Addr)
+	}
+	return out
+}
+
+// protocolsFor returns the universe's protocols for a packet to dst: ICMPv6
+// takes ICMP's place over IPv6. A distribution, which has no address, is
+// reached over IPv4.
+func (o *Oracle) protocolsFor(dst netip.Addr) []model.Protocol {
+	if !dst.Is6() {
+		return o.u.Protocols
+	}
+	out := make([]model.Protocol, 0, len(o.u.Protocols))
+	for _, p := range o.u.Protocols {
+		if p == model.ICMP {
+			p = model.ICMPv6
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // Delivers reports whether attacker a can get the concrete packet, sent
@@ -172,6 +238,12 @@ func (o *Oracle) Delivers(a *model.Attacker, target string, src netip.Addr, prot
 	found := ""
 	for _, e := range o.entries(a) {
 		if !e.srcOK(src) || (e.tcpOnly && proto != model.TCP) || (proto.HasPorts() && !e.portOK(port)) {
+			continue
+		}
+		if e.dst.IsValid() && src.Is4() != e.dst.Is4() {
+			continue
+		}
+		if (proto == model.ICMP && e.dst.Is6()) || (proto == model.ICMPv6 && !e.dst.Is6()) {
 			continue
 		}
 		if !proto.HasPorts() {
@@ -190,6 +262,7 @@ func (o *Oracle) Delivers(a *model.Attacker, target string, src netip.Addr, prot
 	return false, ""
 }
 
+// vpcOf returns the VPC of a tier's subnets, or nil for a distribution.
 func vpcOf(t *model.Tier) *model.VPC {
 	if len(t.Subnets) == 0 {
 		return nil
@@ -205,6 +278,8 @@ func (o *Oracle) portsFor(proto model.Protocol) []int {
 		return o.u.Ports
 	case model.ICMP:
 		return o.u.ICMP
+	case model.ICMPv6:
+		return o.u.ICMPv6
 	}
 	return []int{0}
 }
@@ -288,11 +363,15 @@ func (o *Oracle) walk(f sender, t *model.Tier, p packet, depth int) [][]string {
 	return out
 }
 
-// Replay sends one concrete packet from attacker a towards the first tier
-// of path, through the attacker's own distribution when path names it, and
-// reports whether it arrives along exactly that path. path starts with the
-// attacker, and headers are keyed by header name.
-func (o *Oracle) Replay(a *model.Attacker, path []string, src netip.Addr, proto model.Protocol, port int, headers map[string]string) bool {
+// Replay sends one concrete packet from attacker a to dst, an address of
+// the first tier of path, through the attacker's own distribution when path
+// names it, and reports whether it arrives along exactly that path. path
+// starts with the attacker, and headers are keyed by header name. An
+// invalid dst stands for a distribution, which has no address. A
+// compromised attacker sends from its tier's address of dst's family,
+// whatever src says, because a report may show the source that a gateway
+// translated it to.
+func (o *Oracle) Replay(a *model.Attacker, path []string, src, dst netip.Addr, proto model.Protocol, port int, headers map[string]string) bool {
 	if len(path) < 2 {
 		return false
 	}
@@ -316,14 +395,13 @@ func (o *Oracle) Replay(a *model.Attacker, path []string, src netip.Addr, proto 
 	if t == nil {
 		return false
 	}
-	dst := t.PrivateIP
-	if f.public {
-		dst = t.PublicAddr
-	}
-
 	var ident []*model.SecurityGroup
 	if a.Kind == model.AttackerCompromised {
 		ident = a.Tier.SecurityGroups
+		src = a.Tier.PrivateIP
+		if dst.Is6() {
+			src = a.Tier.IPv6Addr
+		}
 	}
 	lower := map[string]string{}
 	for k, v := range headers {
@@ -392,7 +470,7 @@ func (o *Oracle) hops() []Hop {
 			}
 		default:
 			for _, c := range t.ConnectsTo {
-				p := packet{src: t.PrivateIP, dst: c.Tier.PrivateIP, proto: c.Protocol, port: c.Port, ident: t.SecurityGroups,
+				p := packet{src: t.PrivateIP, dst: connectionDst(c), proto: c.Protocol, port: c.Port, ident: t.SecurityGroups,
 					srcPorts: ephemeralPorts(t), intended: true}
 				admitted, _, _ := o.arrive(sender{node: t.Name, tier: t}, c.Tier, p)
 				out = append(out, Hop{t.Name, c.Tier.Name, admitted})
@@ -400,6 +478,16 @@ func (o *Oracle) hops() []Hop {
 		}
 	}
 	return out
+}
+
+// connectionDst returns the address a declared connection calls: the
+// destination's public address with address: public, otherwise its private
+// one.
+func connectionDst(c *model.Connection) netip.Addr {
+	if c.Public {
+		return c.Tier.PublicAddr
+	}
+	return c.Tier.PrivateIP
 }
 
 func listenerActions(l *model.Listener) []*model.Action {
@@ -435,7 +523,7 @@ func (o *Oracle) intendedInputs(t *model.Tier) []input {
 		// internal ALB.
 		for _, c := range u.ConnectsTo {
 			if c.Tier == t {
-				p := packet{src: u.PrivateIP, dst: t.PrivateIP, proto: c.Protocol, port: c.Port, ident: u.SecurityGroups,
+				p := packet{src: u.PrivateIP, dst: connectionDst(c), proto: c.Protocol, port: c.Port, ident: u.SecurityGroups,
 					srcPorts: ephemeralPorts(u), intended: true}
 				out = append(out, input{from: sender{node: u.Name, tier: u}, p: p})
 			}

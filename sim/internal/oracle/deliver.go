@@ -14,7 +14,8 @@ import (
 // ALB's fixed 4xx or 5xx response denies. next lists the packets t sends
 // on.
 func (o *Oracle) arrive(f sender, t *model.Tier, p packet) (admitted, reached bool, next []hop) {
-	if !o.networkPasses(f, t, p) {
+	p, ok := o.networkPasses(f, t, p)
+	if !ok {
 		return false, false, nil
 	}
 	switch t.Kind {
@@ -63,50 +64,55 @@ func (o *Oracle) arrive(f sender, t *model.Tier, p packet) (admitted, reached bo
 	return true, true, nil
 }
 
-// networkPasses applies the filters that do not look at HTTP: the
-// internet's reach, the sender's egress rules, the network ACLs on the way
-// there and back, and the receiver's ingress rules.
-func (o *Oracle) networkPasses(f sender, t *model.Tier, p packet) bool {
-	if f.public && !internetFacing(t) {
-		return false
+// networkPasses applies the filters that do not look at HTTP along some
+// way from f to t: routing, the sender's egress rules, the network ACLs on
+// the way there and back, and the receiver's ingress rules. It returns the
+// packet as t receives it, whose source routing may have translated.
+func (o *Oracle) networkPasses(f sender, t *model.Tier, p packet) (packet, bool) {
+	for _, w := range o.ways(f, t, p) {
+		if f.tier != nil && len(f.tier.SecurityGroups) > 0 && !o.anyRule(o.egress[f.tier], p, w.dstRefs) {
+			continue
+		}
+		if !legsPass(w.legs) {
+			continue
+		}
+		switch {
+		case t.Kind == model.KindCloudFront:
+		case t.Kind == model.KindNLB && len(t.SecurityGroups) == 0:
+			// An NLB without security groups admits every client.
+		case !o.anyRule(o.ingress[t], w.seen, false):
+			continue
+		}
+		return w.seen, true
 	}
-	if f.tier != nil && len(f.tier.SecurityGroups) > 0 && !o.anyRule(o.egress[f.tier], p) {
-		return false
-	}
-	if !naclPasses(subnetOf(f.tier), subnetOf(t), p) {
-		return false
-	}
-	switch {
-	case t.Kind == model.KindCloudFront:
-		return true
-	case t.Kind == model.KindNLB && len(t.SecurityGroups) == 0:
-		// An NLB without security groups admits every client.
-		return true
-	}
-	return o.anyRule(o.ingress[t], p)
+	return p, false
 }
 
-// internetFacing reports whether a host on the internet can open a
-// connection to t: a distribution, or a tier with a public address in a
-// subnet whose route table sends 0.0.0.0/0 to an internet gateway. A load
-// balancer's public address is its internet-facing scheme.
-func internetFacing(t *model.Tier) bool {
-	if t.Kind == model.KindCloudFront {
-		return true
+// hasInternetRoute reports whether some subnet of t sends some address to
+// an internet gateway. Without one, no reply to the internet leaves t, so
+// nothing from the internet reaches it.
+func hasInternetRoute(t *model.Tier) bool {
+	for _, sn := range t.Subnets {
+		if sn.RouteTable == nil {
+			continue
+		}
+		for _, r := range sn.RouteTable.Routes {
+			if r.Target == model.TargetInternetGateway {
+				return true
+			}
+		}
 	}
-	if !t.PublicIP {
-		return false
-	}
-	return slices.ContainsFunc(t.Subnets, func(sn *model.Subnet) bool { return sn.Public })
+	return false
 }
 
 // anyRule reports whether some rule admits p. Security-group rules only
-// allow, so the order does not matter.
-func (o *Oracle) anyRule(rules []*model.Rule, p packet) bool {
-	return slices.ContainsFunc(rules, func(r *model.Rule) bool { return o.ruleAdmits(r, p) })
+// allow, so the order does not matter. dstRefs reports whether outbound
+// references can match p's destination.
+func (o *Oracle) anyRule(rules []*model.Rule, p packet, dstRefs bool) bool {
+	return slices.ContainsFunc(rules, func(r *model.Rule) bool { return o.ruleAdmits(r, p, dstRefs) })
 }
 
-func (o *Oracle) ruleAdmits(r *model.Rule, p packet) bool {
+func (o *Oracle) ruleAdmits(r *model.Rule, p packet, dstRefs bool) bool {
 	if r.Protocol != model.AllProtocols {
 		if r.Protocol != p.proto {
 			return false
@@ -131,10 +137,10 @@ func (o *Oracle) ruleAdmits(r *model.Rule, p packet) bool {
 		// An inbound reference matches the identity of the sender.
 		return slices.Contains(p.ident, g)
 	}
-	// An outbound reference matches the private addresses of the
-	// interfaces that carry the group.
-	t := o.byPriv[p.dst]
-	return t != nil && slices.Contains(t.SecurityGroups, g)
+	// An outbound reference matches the private addresses, IPv4 and IPv6,
+	// of the interfaces that carry the group, where the way keeps them.
+	t := o.byAddr[p.dst]
+	return dstRefs && t != nil && slices.Contains(t.SecurityGroups, g)
 }
 
 // listener returns the listener of load balancer t that accepts p. HTTP,
@@ -239,7 +245,9 @@ func glob(pattern, s string) bool {
 
 // originRequests returns the requests distribution t sends for viewer
 // request p: one to each origin on each port its protocol policy uses, from
-// every address of the origin-facing pool in the universe. A request
+// every address of the origin-facing pool in the universe. As in the
+// simulator, a distribution reaches its origins at their public IPv4
+// addresses. A request
 // carries the viewer's headers and the origin's custom headers, which
 // replace a viewer header of the same name. The viewer picks the path and
 // so the origin.
@@ -254,7 +262,7 @@ func (o *Oracle) originRequests(t *model.Tier, p packet) []hop {
 			headers[strings.ToLower(h.Name)] = h.Value
 		}
 		for _, port := range originPorts(org) {
-			for _, src := range o.poolSources() {
+			for _, src := range o.poolSources(org.Tier.PublicAddr) {
 				q := packet{src: src, dst: org.Tier.PublicAddr, proto: model.TCP, port: port, headers: headers, srcPorts: proxyPorts, intended: p.intended}
 				out = append(out, hop{from: sender{node: t.Name, public: true}, to: org.Tier, p: q})
 			}
@@ -277,11 +285,12 @@ func originPorts(org *model.Origin) []int {
 	return []int{org.HTTPPort, org.HTTPSPort}
 }
 
-// poolSources returns the universe's addresses in CloudFront's pool.
-func (o *Oracle) poolSources() []netip.Addr {
+// poolSources returns the universe's addresses in CloudFront's pool of
+// the family of dst.
+func (o *Oracle) poolSources(dst netip.Addr) []netip.Addr {
 	var out []netip.Addr
 	for _, a := range o.u.Sources {
-		if inAny(o.pool, a) {
+		if a.Is4() == dst.Is4() && inAny(o.pool, a) {
 			out = append(out, a)
 		}
 	}

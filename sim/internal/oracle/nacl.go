@@ -9,7 +9,8 @@ import (
 
 // Network ACLs, as docs/scenario-format.md ("Network ACLs") describes them:
 // a subnet's network ACL filters what enters and leaves the subnet, so a
-// packet between two tiers in one subnet meets none. Rules are evaluated by
+// packet between two tiers in one subnet meets none, unless it leaves
+// through an internet gateway and comes back in. Rules are evaluated by
 // ascending number, the first match decides, and no match is a deny. They
 // are stateless, so the reply must pass too: out of the receiver's subnet
 // and into the sender's, to the source port the sender picked. A subnet
@@ -68,32 +69,50 @@ func aclOf(sn *model.Subnet) *model.NetworkACL {
 	return sn.NetworkACL
 }
 
-// naclPasses decides the network ACLs of one hop from a sender in subnet
-// from to a receiver in subnet to: the request out of from and into to,
-// then the reply back.
-func naclPasses(from, to *model.Subnet, p packet) bool {
-	if from == to {
-		return true
+// legsPass decides the network ACLs on a way's legs: each request out of
+// its leg's first subnet and into the second, then the replies back. The
+// legs of one group share the reply's port, because an internet gateway
+// keeps the sender's port and only a NAT gateway picks a new one.
+func legsPass(legs []leg) bool {
+	groups := map[int][]leg{}
+	var order []int
+	for _, l := range legs {
+		if l.from == l.to {
+			continue
+		}
+		out, in := aclOf(l.from), aclOf(l.to)
+		if !aclAllows(out, model.Egress, l.p.proto, l.p.port, l.p.dst) || !aclAllows(in, model.Ingress, l.p.proto, l.p.port, l.p.src) {
+			return false
+		}
+		if _, seen := groups[l.group]; !seen {
+			order = append(order, l.group)
+		}
+		groups[l.group] = append(groups[l.group], l)
 	}
-	out, in := aclOf(from), aclOf(to)
-	if !aclAllows(out, model.Egress, p.proto, p.port, p.dst) || !aclAllows(in, model.Ingress, p.proto, p.port, p.src) {
-		return false
+	for _, g := range order {
+		if !repliesPass(groups[g]) {
+			return false
+		}
 	}
-	return replyPasses(out, in, p)
+	return true
 }
 
-// replyPasses decides the reply to p. A TCP or UDP reply goes to the
-// sender's source port, an echo request gets an echo reply, another
-// protocol's reply has no ports, and other ICMP messages get no reply. An
-// attacker picks a source port whose reply passes; the operating system
-// behind intended traffic picks any port of its range, so every one must
-// pass.
-func replyPasses(senderACL, receiverACL *model.NetworkACL, p packet) bool {
-	if senderACL == nil && receiverACL == nil {
-		return true
-	}
+// repliesPass decides the replies on legs that share a reply port. A TCP
+// or UDP reply goes to the sender's source port, an echo request gets an
+// echo reply, another protocol's reply has no ports, and other ICMP
+// messages get no reply. An attacker picks a source port whose reply
+// passes every leg; the operating system behind intended traffic picks any
+// port of its range, so every one must pass. A NAT gateway picks its port
+// too; the attacker retries until the port suits it.
+func repliesPass(legs []leg) bool {
+	p := legs[0].p
 	back := func(proto model.Protocol, port int) bool {
-		return aclAllows(receiverACL, model.Egress, proto, port, p.src) && aclAllows(senderACL, model.Ingress, proto, port, p.dst)
+		for _, l := range legs {
+			if !aclAllows(aclOf(l.to), model.Egress, proto, port, l.p.src) || !aclAllows(aclOf(l.from), model.Ingress, proto, port, l.p.dst) {
+				return false
+			}
+		}
+		return true
 	}
 	switch p.proto {
 	case model.ICMP:
@@ -115,8 +134,12 @@ func replyPasses(senderACL, receiverACL *model.NetworkACL, p packet) bool {
 	if ports == (model.PortRange{}) {
 		ports = anyPort
 	}
+	var acls []*model.NetworkACL
+	for _, l := range legs {
+		acls = append(acls, aclOf(l.from), aclOf(l.to))
+	}
 	passed, failed := false, false
-	for _, port := range replyPortCandidates(senderACL, receiverACL, ports) {
+	for _, port := range replyPortCandidates(acls, ports) {
 		if back(p.proto, port) {
 			passed = true
 		} else {
@@ -130,12 +153,12 @@ func replyPasses(senderACL, receiverACL *model.NetworkACL, p packet) bool {
 }
 
 // replyPortCandidates returns ports of r that together meet every case the
-// two network ACLs tell apart: r's ends and each rule range's ends and the
+// network ACLs tell apart: r's ends and each rule range's ends and the
 // ports just outside them. A rule matches a port range between two
 // consecutive candidates alike, so checking the candidates checks all of r.
-func replyPortCandidates(a, b *model.NetworkACL, r model.PortRange) []int {
+func replyPortCandidates(acls []*model.NetworkACL, r model.PortRange) []int {
 	set := map[int]bool{r.From: true, r.To: true}
-	for _, acl := range []*model.NetworkACL{a, b} {
+	for _, acl := range acls {
 		if acl == nil {
 			continue
 		}

@@ -9,10 +9,13 @@
 // that the scenario's rules tell apart, both must reach the same verdicts.
 //
 // The semantics come from docs/scenario-format.md ("How the model treats
-// traffic"). Where that page leaves a choice to the simulator, the oracle
-// adopts the simulator's documented convention and says so at the spot: the
-// path node names, the clients of intended traffic, and the internet's
-// source addresses.
+// traffic" and "Route tables, gateways and endpoints"). route.go states the
+// AWS routing facts the oracle follows, read from the AWS documentation
+// rather than from the simulator. Where the page leaves a choice to the
+// simulator, the oracle adopts the simulator's documented convention and
+// says so at the spot: the path node names, the clients of intended
+// traffic, the internet's source addresses, and IPv4 between CloudFront and
+// its viewers and origins.
 package oracle
 
 import (
@@ -34,6 +37,8 @@ type Universe struct {
 	Ports []int
 	// ICMP are the ICMP messages, as type*256+code.
 	ICMP []int
+	// ICMPv6 are the ICMPv6 messages, sent over IPv6 in ICMP's place.
+	ICMPv6 []int
 	// Protocols are the IP protocols. TCP, UDP and ICMP take ports or
 	// messages from the lists above; any other protocol is sent once.
 	Protocols []model.Protocol
@@ -65,9 +70,9 @@ type Oracle struct {
 	u        Universe
 	tiers    map[string]*model.Tier
 	stage    map[*model.Tier]int
-	byPriv   map[netip.Addr]*model.Tier
-	pool     []netip.Prefix // CloudFront's origin-facing addresses
-	shared   []netip.Prefix // every shared AWS pool, CloudFront's included
+	byAddr   map[netip.Addr]*model.Tier // by private IPv4 and IPv6 address
+	pool     []netip.Prefix             // CloudFront's origin-facing addresses, both families
+	shared   []netip.Prefix             // every shared AWS pool, CloudFront's included
 	ingress  map[*model.Tier][]*model.Rule
 	egress   map[*model.Tier][]*model.Rule
 	secrets  map[string][]string // lower-case header name to secret values
@@ -81,7 +86,7 @@ func New(s *model.Scenario, u Universe) *Oracle {
 		s: s, u: u,
 		tiers:   map[string]*model.Tier{},
 		stage:   map[*model.Tier]int{},
-		byPriv:  map[netip.Addr]*model.Tier{},
+		byAddr:  map[netip.Addr]*model.Tier{},
 		ingress: map[*model.Tier][]*model.Rule{},
 		egress:  map[*model.Tier][]*model.Rule{},
 		secrets: map[string][]string{},
@@ -90,7 +95,10 @@ func New(s *model.Scenario, u Universe) *Oracle {
 	for _, t := range s.Tiers {
 		o.tiers[t.Name] = t
 		if t.PrivateIP.IsValid() {
-			o.byPriv[t.PrivateIP] = t
+			o.byAddr[t.PrivateIP] = t
+		}
+		if t.IPv6 && t.IPv6Addr.IsValid() {
+			o.byAddr[t.IPv6Addr] = t
 		}
 		// Security groups on one interface pool their rules.
 		for _, g := range t.SecurityGroups {
@@ -123,11 +131,14 @@ func New(s *model.Scenario, u Universe) *Oracle {
 			o.pool = append(o.pool, pl.Entries...)
 		}
 	}
-	if len(o.pool) == 0 {
-		// The documented stand-in for CloudFront's origin-facing list,
-		// which the simulator uses when the scenario names no such list.
-		o.pool = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/26")}
-		o.shared = append(o.shared, o.pool...)
+	// Without a list of its own in a family, CloudFront's origin-facing
+	// pool is the documented stand-in of that family, which the simulator
+	// uses when the scenario names no such list.
+	for _, standIn := range []netip.Prefix{netip.MustParsePrefix("192.0.2.0/26"), netip.MustParsePrefix("2001:db8:c0::/48")} {
+		if !slices.ContainsFunc(o.pool, func(p netip.Prefix) bool { return p.Addr().Is4() == standIn.Addr().Is4() }) {
+			o.pool = append(o.pool, standIn)
+			o.shared = append(o.shared, standIn)
+		}
 	}
 	for name := range u.Headers {
 		o.hdrNames = append(o.hdrNames, name)
