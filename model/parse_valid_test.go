@@ -760,6 +760,7 @@ func TestPortsIgnoredWarning(t *testing.T) {
 // nil reference or lacks what callers rely on.
 func checkResolved(t testing.TB, s *Scenario) {
 	t.Helper()
+	checkRoutesResolved(t, s)
 	if s.Name == "" {
 		t.Errorf("scenario has no name")
 	}

@@ -20,6 +20,10 @@ type Hop struct {
 	Reason string
 	// Reply describes how the reply to this packet returns to the sender.
 	Reply string
+	// Sent is the packet as the sender sent it when routing rewrote its
+	// source on the way, through a NAT or internet gateway; Packet is then
+	// the packet as it arrives. It is nil otherwise.
+	Sent *Packet
 	// Tracking is the connection tracking on both ends, set by Trace.
 	Tracking *Tracking
 }
@@ -70,6 +74,10 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 	tr := n.transit(s, t, p)
 	if tr.drop != nil {
 		return drop(*tr.drop)
+	}
+	if tr.pkt.Src != p.Src {
+		sent := p
+		hop.Sent = &sent
 	}
 	p = tr.pkt
 	hop.Packet = p

@@ -314,8 +314,13 @@ func skipCause(hops []Hop) string {
 // headlinePacket returns the packet a finding shows: the first one on the
 // path addressed to an interface, so that a path through the attacker's own
 // distribution shows what the distribution sends to your endpoint.
+// A packet whose source routing rewrote is shown as its sender sent it,
+// which is what a trace from the sender takes.
 func headlinePacket(hops []Hop) Packet {
 	for _, h := range hops {
+		if h.Sent != nil {
+			return *h.Sent
+		}
 		if h.Packet.Dst.IsValid() {
 			return h.Packet
 		}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -39,7 +40,14 @@ func (n *Network) explainSkip(a *model.Attacker, path []*flowState, hops []Hop) 
 						r.Peer.PrefixList.Name, r.Peer.PrefixList.AWSManaged, r.Path))
 				}
 			case model.PeerCIDR:
+				g := n.natGatewayWithAddr(h.Packet.Src)
 				switch {
+				case a.Kind == model.AttackerCompromised && g != nil && r.addrs.Contains(h.Packet.Src):
+					// A public NAT gateway gives everything it forwards its
+					// Elastic IP address, so the rule cannot tell the tiers
+					// behind the gateway apart.
+					add(fmt.Sprintf("Rule %s admits %s, which contains the Elastic IP address of NAT gateway %s. Every tier whose subnet routes to the internet through %s sends from that address, %s included.",
+						r.Path, r.Peer.CIDR, g.Name, g.Name, a.Tier.Name))
 				case a.Kind == model.AttackerCompromised && r.addrs.Contains(h.Packet.Src):
 					add(fmt.Sprintf("Rule %s admits %s, which contains the address of %s; a security-group reference to the tier before would admit only that tier.",
 						r.Path, r.Peer.CIDR, a.Tier.Name))
@@ -86,4 +94,17 @@ func (n *Network) isPublicOriginHeader(h Header) bool {
 		}
 	}
 	return false
+}
+
+// natGatewayWithAddr returns the public NAT gateway whose Elastic IP
+// address is addr, or nil.
+func (n *Network) natGatewayWithAddr(addr netip.Addr) *model.NATGateway {
+	for _, v := range n.Scenario.VPCs {
+		for _, g := range v.NATGateways {
+			if !g.Private && g.PublicAddr == addr {
+				return g
+			}
+		}
+	}
+	return nil
 }

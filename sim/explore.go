@@ -136,7 +136,7 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 			// gateway: the way a client inside the VPC calls a public name.
 			if t.PublicIP && t.PublicAddr.IsValid() {
 				out = append(out, &entry{to: t, dst: t.PublicAddr, from: sender{name: a.Name, tier: self},
-					src: self.PrivateIP, knows: knows})
+					src: self.PrivateIP, ident: self.SecurityGroups, knows: knows})
 			}
 			if self.IPv6 && t.IPv6 && inVPC(t.Tier) == inVPC(self.Tier) {
 				// IPv6 inside the VPC takes the local route and keeps the
@@ -146,7 +146,7 @@ func (n *Network) entries(a *model.Attacker) []*entry {
 			}
 			if self.IPv6 && publicAddrOf(t, t.IPv6Addr) && inVPC(t.Tier) != inVPC(self.Tier) {
 				out = append(out, &entry{to: t, dst: t.IPv6Addr, from: sender{name: a.Name, tier: self},
-					src: self.IPv6Addr, knows: knows})
+					src: self.IPv6Addr, ident: self.SecurityGroups, knows: knows})
 			}
 		}
 	case model.AttackerAddressRange:

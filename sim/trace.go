@@ -33,6 +33,9 @@ type Request struct {
 	// name or "<attacker>/own-distribution". The value "direct" keeps only
 	// paths that go straight from the sender to the target.
 	Via string
+	// Address, when set, keeps only first hops to this kind of address
+	// of the receiver: "private", "public" or "ipv6".
+	Address string
 }
 
 // TraceResult is one packet narrated hop by hop.
@@ -125,8 +128,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	}
 	if best != nil {
 		res.Reached = true
-		pkt := res.Hops[0].Packet
-		res.Packet = &pkt
+		res.Packet = sentPacket(res.Hops[0])
 		n.trackHops(res.Hops)
 		return res, nil
 	}
@@ -141,8 +143,7 @@ func (n *Network) Trace(req Request) (*TraceResult, error) {
 	path := x.path(d.from)
 	res.Path = append(nodeNames(path), d.hop.To)
 	res.Hops = append(x.hops(path), d.hop)
-	pkt := res.Hops[0].Packet
-	res.Packet = &pkt
+	res.Packet = sentPacket(res.Hops[0])
 	res.Reason = d.hop.Reason
 	res.Fix = n.fixFor(d.hop)
 	n.trackHops(res.Hops)
@@ -208,9 +209,18 @@ func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierIn
 	x.request = req
 
 	entries := n.entries(a)
-	if !slices.ContainsFunc(entries, func(e *entry) bool { return e.to == target && e.via == "" }) && !(a.Kind == model.AttackerCompromised && n.tiers[a.Tier.Name] == target) {
-		if e := n.directEntry(a, target); e != nil {
-			entries = append(entries, e)
+	if req.Address != "" {
+		entries = slices.DeleteFunc(entries, func(e *entry) bool { return e.addressRole() != req.Address })
+	}
+	if !(a.Kind == model.AttackerCompromised && n.tiers[a.Tier.Name] == target) {
+		for _, ipv6 := range n.requestFamilies(req, target) {
+			direct := func(e *entry) bool { return e.to == target && e.via == "" && e.dst.Is6() == ipv6 }
+			if slices.ContainsFunc(entries, direct) {
+				continue
+			}
+			if e := n.directEntry(a, target, ipv6); e != nil && (req.Address == "" || e.addressRole() == req.Address) {
+				entries = append(entries, e)
+			}
 		}
 	}
 	for _, e := range entries {
@@ -225,19 +235,51 @@ func (n *Network) exploreRequest(a *model.Attacker, req *Request, target *tierIn
 // directEntry is an attempt to send straight to a tier that the attacker has
 // no entry for, such as an internet attacker and a tier without a public
 // address. deliver then drops it with the reason.
-func (n *Network) directEntry(a *model.Attacker, t *tierInfo) *entry {
-	if t.Kind == model.KindCloudFront {
+func (n *Network) directEntry(a *model.Attacker, t *tierInfo, ipv6 bool) *entry {
+	if t.Kind == model.KindCloudFront || t.Kind == model.KindAWSService {
 		return nil
+	}
+	dst, self := t.PrivateIP, (*tierInfo)(nil)
+	if a.Kind == model.AttackerCompromised {
+		self = n.tiers[a.Tier.Name]
+	}
+	if ipv6 {
+		if !t.IPv6 || (self != nil && !self.IPv6) {
+			return nil
+		}
+		dst = t.IPv6Addr
 	}
 	switch a.Kind {
 	case model.AttackerInternet:
-		internet := PublicIPv4.Subtract(n.pools)
-		return &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, public: true}, srcs: internet, knows: n.knownSecrets(a)}
+		v4, v6 := n.internetSources()
+		srcs := v4
+		if ipv6 {
+			srcs = v6
+		}
+		return &entry{to: t, dst: dst, from: sender{name: a.Name, public: true}, srcs: srcs, knows: n.knownSecrets(a)}
 	case model.AttackerCompromised:
-		self := n.tiers[a.Tier.Name]
-		return &entry{to: t, dst: t.PrivateIP, from: sender{name: a.Name, tier: self}, src: self.PrivateIP, ident: self.SecurityGroups, knows: n.knownSecrets(a)}
+		src := self.PrivateIP
+		if ipv6 {
+			src = self.IPv6Addr
+		}
+		return &entry{to: t, dst: dst, from: sender{name: a.Name, tier: self}, src: src, ident: self.SecurityGroups, knows: n.knownSecrets(a)}
 	}
 	return nil
+}
+
+// requestFamilies returns the address families a trace tries a direct
+// attempt in: the requested source's, or IPv4 and, when the target has an
+// IPv6 address, IPv6.
+func (n *Network) requestFamilies(req *Request, t *tierInfo) []bool {
+	switch {
+	case req.Src.IsValid():
+		return []bool{req.Src.Is6()}
+	case req.Address == "ipv6":
+		return []bool{true}
+	case t.IPv6:
+		return []bool{false, true}
+	}
+	return []bool{false}
 }
 
 // closestDrop picks the drop to narrate when nothing arrives. It prefers a
@@ -316,13 +358,13 @@ func (n *Network) fixFor(h Hop) string {
 			if from == nil || len(from.SecurityGroups) == 0 {
 				return ""
 			}
-			peer := p.Dst.String() + "/32"
+			peer := netip.PrefixFrom(p.Dst, p.Dst.BitLen()).String()
 			if len(p.dstGroups) > 0 {
 				peer = "security group " + p.dstGroups[0].Name
 			}
 			return fmt.Sprintf("add to security group %s an egress rule: %s to %s", from.SecurityGroups[0].Name, what, peer)
 		}
-		peer := p.Src.String() + "/32"
+		peer := netip.PrefixFrom(p.Src, p.Src.BitLen()).String()
 		if len(p.Identity) > 0 {
 			peer = "security group " + p.Identity[0].Name
 		}
@@ -341,6 +383,12 @@ func (n *Network) fixFor(h Hop) string {
 			return fmt.Sprintf("make %s internet-facing", to.Name)
 		}
 		return fmt.Sprintf("give %s a public address in a subnet routed to an internet gateway", to.Name)
+	case ReasonEgressOnly:
+		return fmt.Sprintf("route %s from a subnet of %s to an internet gateway instead of the egress-only internet gateway", p.Src, to.Name)
+	case ReasonPublicIPEgress:
+		return fmt.Sprintf("give %s a public IPv4 address, or route its subnet's internet traffic through a NAT gateway", h.From)
+	case ReasonNoRoute:
+		return fmt.Sprintf("add a route for %s to the route table of the sender's subnet (%s)", p.Dst, st.Component)
 	case ReasonSubnetACL:
 		if st.acl == nil {
 			return ""
@@ -434,4 +482,14 @@ func (x *exploration) pathVia(via string, target *tierInfo) []*flowState {
 		}
 	}
 	return nil
+}
+
+// sentPacket returns the packet of h as its sender sent it.
+func sentPacket(h Hop) *Packet {
+	if h.Sent != nil {
+		p := *h.Sent
+		return &p
+	}
+	p := h.Packet
+	return &p
 }

@@ -80,9 +80,12 @@ type jsonHop struct {
 	To        string      `json:"to"`
 	Delivered bool        `json:"delivered"`
 	Packet    *jsonPacket `json:"packet"`
-	Steps     []jsonStep  `json:"steps"`
-	Reason    string      `json:"reason,omitempty"`
-	Reply     string      `json:"reply,omitempty"`
+	// Sent is the packet as its sender sent it, when routing rewrote
+	// the source; Packet is then the packet as it arrives.
+	Sent   *jsonPacket `json:"sent,omitempty"`
+	Steps  []jsonStep  `json:"steps"`
+	Reason string      `json:"reason,omitempty"`
+	Reply  string      `json:"reply,omitempty"`
 }
 
 type jsonStep struct {
@@ -155,7 +158,7 @@ func toJSON(r *sim.Report) jsonReport {
 
 func hopJSON(h sim.Hop) jsonHop {
 	pkt := h.Packet
-	out := jsonHop{From: h.From, To: h.To, Delivered: h.Delivered, Packet: packetJSON(&pkt), Reason: h.Reason, Reply: h.Reply, Steps: []jsonStep{}}
+	out := jsonHop{From: h.From, To: h.To, Delivered: h.Delivered, Packet: packetJSON(&pkt), Sent: packetJSON(h.Sent), Reason: h.Reason, Reply: h.Reply, Steps: []jsonStep{}}
 	for _, s := range h.Steps {
 		out.Steps = append(out.Steps, jsonStep{Filter: string(s.Filter), Component: s.Component, Allowed: s.Allowed,
 			Rule: s.Rule, Reason: s.Reason, Detail: s.Detail, Location: locationJSON(s.Pos)})

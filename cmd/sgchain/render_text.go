@@ -149,7 +149,12 @@ func (t *textWriter) finding(n int, f sim.Finding, narrated map[string]bool) {
 
 func (t *textWriter) hop(n int, h sim.Hop) {
 	t.printf("   hop %d: %s -> %s\n", n, h.From, h.To)
-	t.printf("      packet: %s\n", h.Packet.String())
+	if h.Sent != nil {
+		t.printf("      packet: %s\n", h.Sent.String())
+		t.printf("      routed as: %s\n", h.Packet.String())
+	} else {
+		t.printf("      packet: %s\n", h.Packet.String())
+	}
 	for _, st := range h.Steps {
 		mark := t.paint(ansiGreen, "pass")
 		if !st.Allowed {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,10 @@ func TestShippedVerdicts(t *testing.T) {
 		// hopSources lists "from->to=address": the source address of the
 		// packet that the check sends on that intended hop.
 		hopSources []string
+		// arrivals lists "a > b > c=address": some finding takes that path,
+		// and the packet of its last hop, as the last tier receives it,
+		// comes from that address.
+		arrivals []string
 	}{
 		// The authors claim no hop can be skipped. It fails on the WebSocket
 		// path: the NLB admits the shared CloudFront origin-facing list and
@@ -121,6 +126,66 @@ func TestShippedVerdicts(t *testing.T) {
 				"security_groups.web.ingress[1] (tcp 22 from 203.0.113.45/32)",
 				"an internet attacker may send from any public address, including this one",
 			}},
+
+		// The app tasks have IPv6 addresses, and their private route table
+		// sends ::/0 to the internet gateway. IPv6 addresses are public,
+		// and the internet gateway passes IPv6 without translation, so the
+		// internet reaches the tasks' IPv6 address, and a rule for
+		// ::/0 admits every IPv6 source. The attacker's own distribution
+		// gets in the same way from CloudFront's IPv6 pool. IPv4 stays
+		// closed, because the tasks have no public IPv4 address and the ALB
+		// responds to other accounts' distributions with a fixed 403.
+		{file: "scenarios/dual-stack-app-ipv6.yaml", status: 1, skippable: []string{"internet/3"},
+			skipPaths: []string{"internet > app", "internet > internet/own-distribution > app"},
+			arrivals:  []string{"internet > app=2001:db8:203::7", "internet > internet/own-distribution > app=2001:db8:c0::1"},
+			evidence: []string{
+				"security_groups.app.ingress[1] (tcp 8080 from ::/0)",
+				`"dst": "2600:1f18:1234:560a::a"`,
+			}},
+
+		// A dual-stack ALB admits the CloudFront prefix list and 443 from
+		// ::/0, and its listener checks no header. Over IPv6 the ::/0 rule
+		// admits any address directly. Over IPv4 a direct connection matches
+		// no rule, but the prefix list is the pool every account's
+		// distributions send from, so the attacker's own distribution passes
+		// the group, and the listener forwards it.
+		{file: "scenarios/dual-stack-alb-ipv6.yaml", status: 1, skippable: []string{"internet/2", "internet/3"},
+			skipPaths: []string{"internet > alb", "internet > internet/own-distribution > alb", "internet > alb > app"},
+			arrivals:  []string{"internet > alb=2001:db8:203::7", "internet > internet/own-distribution > alb=192.0.2.1"},
+			evidence: []string{
+				"security_groups.alb.ingress[1] (tcp 443 from ::/0)",
+				"so security_groups.alb.ingress[0] admits other accounts' traffic too",
+			}},
+
+		// The workers call the internet-facing ALB by its public name, so
+		// their requests leave through the NAT gateway, which replaces the
+		// source with its Elastic IP address. A security-group reference
+		// matches only private addresses, so the ALB's rule for the workers'
+		// group drops them: the hop is broken, and with no intended request
+		// reaching the ALB, so is the hop behind it. The batch tasks leave
+		// through the same gateway and are dropped the same way.
+		{file: "scenarios/public-name-hairpin.yaml", status: 1, broken: []string{"worker->alb", "alb->api"},
+			hopSources: []string{"worker->alb=10.0.10.10"},
+			arrivals:   []string{"worker > alb=52.10.20.30"},
+			evidence: []string{
+				"NAT gateway nat-a, which replaces the source with its Elastic IP address 52.10.20.30, so security-group references no longer match it",
+				`"reason": "ENI_SG_RULES_MISMATCH"`,
+			}},
+
+		// Admitting the NAT gateway's Elastic IP address repairs the hop, but
+		// every subnet routed through that gateway shares the address, so a
+		// compromised batch task reaches the ALB and the api too. The
+		// address belongs to the design, so the internet cannot send from it.
+		// The findings show the batch task's packet as it sends it, from
+		// 10.0.12.10, and the ALB receiving it from the Elastic IP address.
+		{file: "scenarios/public-name-hairpin-nat-eip.yaml", status: 1, skippable: []string{"breached-batch/2", "breached-batch/3"},
+			skipPaths: []string{"breached-batch > alb", "breached-batch > alb > api"},
+			arrivals:  []string{"breached-batch > alb=52.10.20.30"},
+			evidence: []string{
+				"security_groups.alb.ingress[0] (tcp 443 from 52.10.20.30/32)",
+				"which contains the Elastic IP address of NAT gateway nat-a",
+				`"src": "10.0.12.10"`,
+			}},
 	}
 	shipped := map[string]bool{}
 	for _, f := range shippedScenarios(t) {
@@ -192,6 +257,14 @@ func TestShippedVerdicts(t *testing.T) {
 				}
 				if !found {
 					t.Errorf("no intended hop %s", hop)
+				}
+			}
+			for _, a := range tc.arrivals {
+				path, src, _ := strings.Cut(a, "=")
+				if !slices.ContainsFunc(r.Findings, func(f jsonFinding) bool {
+					return strings.Join(f.Path, " > ") == path && len(f.Hops) > 0 && f.Hops[len(f.Hops)-1].Packet.Src == src
+				}) {
+					t.Errorf("no finding with path %s whose last hop's packet comes from %s", path, src)
 				}
 			}
 			for _, fragment := range tc.evidence {

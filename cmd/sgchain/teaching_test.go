@@ -36,6 +36,11 @@ type teachingReport struct {
 		Stage    int      `json:"stage"`
 		Path     []string `json:"path"`
 		Rules    []string `json:"rules"`
+		Hops     []struct {
+			Packet struct {
+				Src string `json:"src"`
+			} `json:"packet"`
+		} `json:"hops"`
 	} `json:"findings"`
 }
 
@@ -59,6 +64,10 @@ type teachingLesson struct {
 	brokenIdentity string
 	// brokenSrcOutside is a CIDR prefix the broken hop's source must not start with, or "".
 	brokenSrcOutside string
+	// arrivals lists "a > b > c=address": some finding of broken.yaml takes
+	// that path, and the packet of its last hop, as the last tier receives
+	// it, comes from that address.
+	arrivals []string
 	// warnings lists "code:rule,rule" warnings that broken.yaml must produce.
 	warnings []string
 	// fixSkippable lists the "attacker/stage" pairs that are still skippable
@@ -159,6 +168,32 @@ var teachingLessons = []teachingLesson{
 		skippable: []string{"internet/2"},
 		skipPaths: []string{"internet > web"},
 	},
+
+	// The app tasks have IPv6 addresses, their private route table sends
+	// ::/0 to the internet gateway, and their group admits 8080 from ::/0.
+	// IPv6 addresses are public and pass the internet gateway
+	// untranslated, so any IPv6 host reaches the tasks without CloudFront or
+	// the ALB, and so does the attacker's own distribution from CloudFront's
+	// IPv6 pool. The fix routes ::/0 to an egress-only internet gateway,
+	// which lets no IPv6 connection in, and drops the rule.
+	{
+		dir:       "scenarios/teaching/09-ipv6-internet-route",
+		skippable: []string{"internet/3"},
+		skipPaths: []string{"internet > app", "internet > internet/own-distribution > app"},
+		arrivals:  []string{"internet > app=2001:db8:203::7", "internet > internet/own-distribution > app=2001:db8:c0::1"},
+	},
+
+	// The workers call the internet-facing ALB by its public name, so their
+	// requests leave through the NAT gateway and arrive from its Elastic IP
+	// address. The ALB's rule references the workers' group, which matches
+	// only private addresses, so the hop is broken, and the hop behind the
+	// ALB carries nothing. The fix makes the ALB internal: its name resolves
+	// to private addresses, and the reference matches.
+	{
+		dir:      "scenarios/teaching/10-public-name-hairpin",
+		broken:   []string{"worker->alb", "alb->api"},
+		arrivals: []string{"worker > alb=52.10.20.30"},
+	},
 }
 
 // checkTeaching runs check --format json on file and decodes the report.
@@ -227,6 +262,19 @@ func TestTeachingBrokenScenarios(t *testing.T) {
 				}
 			}
 
+			for _, a := range lesson.arrivals {
+				path, src, _ := strings.Cut(a, "=")
+				found := false
+				for _, f := range r.Findings {
+					if strings.Join(f.Path, " > ") == path && len(f.Hops) > 0 && f.Hops[len(f.Hops)-1].Packet.Src == src {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no finding with path %s whose last hop's packet comes from %s", path, src)
+				}
+			}
+
 			for _, h := range r.Hops {
 				key := h.From + "->" + h.To
 				want := "holds"
@@ -257,8 +305,14 @@ func TestTeachingBrokenScenarios(t *testing.T) {
 				from, to, _ := strings.Cut(key, "->")
 				found := false
 				for _, f := range r.Findings {
-					if f.Kind == "broken" && f.Code == "broken-hop" && len(f.Path) >= 2 &&
-						f.Path[len(f.Path)-2] == from && f.Path[len(f.Path)-1] == to {
+					if f.Kind != "broken" || f.Code != "broken-hop" || len(f.Path) < 2 {
+						continue
+					}
+					last := len(f.Path) - 1
+					// A hop is also broken when no intended traffic reaches
+					// its forwarding tier. Its finding names the receiving
+					// tier, and its path ends where that traffic stopped.
+					if (f.Path[last-1] == from && f.Path[last] == to) || (f.Tier == to && f.Path[last] == from) {
 						found = true
 					}
 				}

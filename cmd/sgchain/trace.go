@@ -65,6 +65,7 @@ func runTrace(args []string, env *environment) int {
 	port := fs.Int("port", -1, "destination port, or ICMP type*256+code (default: every port class in turn)")
 	src := fs.String("src", "", "source address (default: the representative of each source class)")
 	via := fs.String("via", "", "only paths through this node (a tier or ATTACKER/own-distribution), or \"direct\" for paths without one")
+	address := fs.String("address", "", "only first hops to this kind of address of the receiver: private, public or ipv6")
 	headers := &headerFlag{}
 	fs.Var(headers, "header", "HTTP header NAME=VALUE the packet carries; repeat for several; VALUE @secret means the scenario's secret value")
 	fs.Usage = func() {
@@ -86,7 +87,13 @@ func runTrace(args []string, env *environment) int {
 	}
 	s := scenarios[0]
 
-	req := sim.Request{From: *from, To: *to, Via: *via}
+	req := sim.Request{From: *from, To: *to, Via: *via, Address: *address}
+	switch *address {
+	case "", "private", "public", "ipv6":
+	default:
+		fmt.Fprintf(env.stderr, "sgchain trace: invalid --address %q: expected private, public or ipv6\n", *address)
+		return exitInvalid
+	}
 	if *proto != "" {
 		p, err := parseProtocol(*proto)
 		if err != nil {
