@@ -175,6 +175,15 @@ func (n *Network) knownSecrets(a *model.Attacker) []secretHeader {
 
 // sendClasses sends one packet for each class of the entry's packet space.
 func (n *Network) sendClasses(x *exploration, root *flowState, e *entry) error {
+	if x.request == nil && n.unroutable(e) {
+		// Routing drops every packet of the entry for the same reason,
+		// whatever its protocol, port and headers, so one packet stands
+		// for them all.
+		p := Packet{Src: e.src, Dst: e.dst, Protocol: model.TCP, Port: 443, Identity: e.ident}
+		x.classes++
+		n.sendFrom(x, root, e, p, classInfo{set: true, ports: model.AllPorts, srcs: Interval{e.src, e.src}})
+		return nil
+	}
 	family := model.IPv4
 	if e.dst.Is6() {
 		family = model.IPv6
@@ -425,4 +434,16 @@ func (n *Network) internetSources() (v4, v6 AddrSet) {
 // crossesToVPC reports whether a route leads to another VPC.
 func crossesToVPC(h routeHit) bool {
 	return h.target == model.TargetPeering || h.target == model.TargetTransitGateway
+}
+
+// unroutable reports whether routing drops every packet of entry e before
+// any filter that looks at more than the addresses: a tier's entry whose
+// subnet has no route to the destination, or no public address to use the
+// internet gateway with.
+func (n *Network) unroutable(e *entry) bool {
+	if e.from.tier == nil || !e.src.IsValid() || !e.dst.IsValid() {
+		return false
+	}
+	tr := n.transit(e.from, e.to, Packet{Src: e.src, Dst: e.dst, Protocol: model.TCP, Port: 443, Identity: e.ident})
+	return tr.drop != nil && tr.drop.Filter == FilterRoute && (tr.drop.Reason == ReasonNoRoute || tr.drop.Reason == ReasonPublicIPEgress)
 }
