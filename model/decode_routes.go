@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 var (
@@ -37,6 +38,8 @@ func (d *decoder) decodeGatewayEndpoints(vpc *VPC, v value) {
 				if pl, ok := d.lookupPrefixList(pv); ok {
 					if !gatewayServices.MatchString(pl.AWSManaged) {
 						d.errorf(pv.at, pv.path, "Invalid value", "Prefix list %s is not the AWS-managed list of S3 or DynamoDB. Gateway endpoints exist only for those two services; name a list with aws_managed: com.amazonaws.<region>.s3 or .dynamodb.", pl.Name)
+					} else if region := strings.Split(pl.AWSManaged, ".")[2]; vpc.Region != "" && region != vpc.Region {
+						d.errorf(pv.at, pv.path, "Invalid value", "Prefix list %s is the list of Region %s, but VPC %s is in %s. A gateway endpoint serves only its own Region; name the list com.amazonaws.%s.%s.", pl.Name, region, vpc.Name, vpc.Region, vpc.Region, strings.Split(pl.AWSManaged, ".")[3])
 					} else {
 						g.PrefixList = pl
 					}
@@ -232,6 +235,10 @@ func (d *decoder) resolveRoute(rt *RouteTable, r *Route, o *object) {
 		if !ok {
 			return
 		}
+		if p.VPCs[0] == nil || p.VPCs[1] == nil || !slices.Contains(d.s.Peerings, p) {
+			// The peering itself is invalid and was reported.
+			return
+		}
 		if p.VPCs[0] != vpc && p.VPCs[1] != vpc {
 			d.errorf(tv.at, tv.path, "VPC mismatch", "Peering %s does not connect VPC %s, the VPC of route table %s. Routes can use only a peering of their own VPC.", p.Name, vpc.Name, rt.Name)
 			return
@@ -313,6 +320,9 @@ func (d *decoder) finishRoutes() {
 func (d *decoder) decodePeerings(v value) {
 	for _, e := range d.named(v, "peering", false) {
 		p := &Peering{Name: e.name, Path: e.value.path, Pos: d.pos(e.key)}
+		// The name is known even when the peering is invalid, so that
+		// routes naming it draw no second error.
+		d.peerings[e.name] = p
 		o := d.object(e.value, "a peering", peeringKeys, nil)
 		vv, ok := d.require(o, "vpcs", "vpcs: [main, shared]")
 		if !ok {
@@ -347,7 +357,6 @@ func (d *decoder) decodePeerings(v value) {
 			d.errorf(vv.at, vv.path, "Duplicate value", "Peering %s already connects VPCs %s and %s. AWS allows one peering connection between two VPCs.", d.s.Peerings[other].Name, p.VPCs[0].Name, p.VPCs[1].Name)
 			continue
 		}
-		d.peerings[e.name] = p
 		d.s.Peerings = append(d.s.Peerings, p)
 	}
 }

@@ -91,7 +91,7 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 	hop.Steps = append(hop.Steps, tr.steps...)
 
 	for _, l := range tr.legs {
-		for _, st := range naclRequest(l.from, l.to, &l.pkt) {
+		for _, st := range naclRequest(l.from, l.to, &l.pkt, l.crossing) {
 			if !st.Allowed {
 				return drop(st)
 			}
@@ -139,7 +139,7 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 
 	for i := len(tr.legs) - 1; i >= 0; i-- {
 		l := tr.legs[i]
-		if st, ok := naclReply(l.from, l.to, &l.pkt); ok {
+		if st, ok := naclReply(l.from, l.to, &l.pkt, l.crossing); ok {
 			if !st.Allowed {
 				return drop(st)
 			}

@@ -445,5 +445,5 @@ func (n *Network) unroutable(e *entry) bool {
 		return false
 	}
 	tr := n.transit(e.from, e.to, Packet{Src: e.src, Dst: e.dst, Protocol: model.TCP, Port: 443, Identity: e.ident})
-	return tr.drop != nil && tr.drop.Filter == FilterRoute && (tr.drop.Reason == ReasonNoRoute || tr.drop.Reason == ReasonPublicIPEgress)
+	return tr.drop != nil && tr.drop.Filter == FilterRoute && (tr.drop.Reason == ReasonNoRoute || tr.drop.Reason == ReasonPeeringCIDR || tr.drop.Reason == ReasonPublicIPEgress)
 }

@@ -134,7 +134,7 @@ func (n *Network) flowSender(f Flow) (*model.Attacker, error) {
 	case ok && t.Kind.IsEndpoint():
 		return &model.Attacker{Name: t.Name, Kind: model.AttackerCompromised, Tier: t.Tier}, nil
 	case ok:
-		return nil, fmt.Errorf("tier %q is a %s, which runs no code of yours; a flow starts at an attacker or at a compute or data-store tier", f.From, t.Kind)
+		return nil, fmt.Errorf("tier %q is of kind %s, which runs no code of yours; a flow starts at an attacker or at a compute or data-store tier", f.From, t.Kind)
 	case f.FromTier:
 		return nil, fmt.Errorf("unknown tier %q: expected one of %s", f.From, strings.Join(n.tierNames(), ", "))
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/sgchain/sgchain/model"
@@ -74,6 +75,9 @@ func (n *Network) proxyHop(from *tierInfo, to *model.Tier, arrivals []arrival) H
 		if !a.admitted || len(a.forwards) == 0 {
 			if fallback == nil {
 				pkt := a.hop.Packet
+				if a.hop.Sent != nil {
+					pkt = *a.hop.Sent
+				}
 				fallback = &HopVerdict{Packet: &pkt, Hops: prefix, Reason: a.hop.Reason}
 			}
 			continue
@@ -143,11 +147,15 @@ func (n *Network) forwardedInputs() map[*tierInfo][]intendedInput {
 
 // intendedInputs returns the packets a load balancer receives in the
 // intended flow: what the distributions and load balancers that name it as
-// origin or target send, or a client's request on each listener when nothing
-// does.
+// origin or target send, or a client's request on each listener when no
+// distribution or load balancer does. Connections that tiers open to t add
+// to the client's requests rather than replace them, so that a broken call
+// from a tier outside the chain does not hide the clients' traffic.
 func (n *Network) intendedInputs(t *tierInfo, forwarded []intendedInput) []intendedInput {
 	out := forwarded
-	if len(out) > 0 {
+	if slices.ContainsFunc(out, func(in intendedInput) bool {
+		return in.from.public || (in.from.tier != nil && in.from.tier.Kind.IsLoadBalancer())
+	}) {
 		return out
 	}
 

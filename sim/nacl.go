@@ -117,8 +117,11 @@ func describeNACLRule(r *model.NACLRule) string {
 // naclRequest evaluates the network ACLs a request crosses: out of the
 // sender's subnet and into the receiver's, only when the two differ. A
 // subnet on the default network ACL, which allows everything, adds no step.
-func naclRequest(from, to *model.Subnet, p *Packet) []Step {
-	if from == to {
+//
+// crossing reports a packet that leaves through a gateway and comes back,
+// which crosses both network ACLs even within one subnet.
+func naclRequest(from, to *model.Subnet, p *Packet, crossing bool) []Step {
+	if from == to && !crossing {
 		return nil
 	}
 	var steps []Step
@@ -142,8 +145,8 @@ func naclRequest(from, to *model.Subnet, p *Packet) []Step {
 // that picks any port of its range, so it passes only when every port does,
 // because otherwise some of its connections fail. It returns nothing when no network
 // ACL lies on the way back.
-func naclReply(from, to *model.Subnet, p *Packet) (Step, bool) {
-	if from == to || (aclOf(from) == nil && aclOf(to) == nil) {
+func naclReply(from, to *model.Subnet, p *Packet, crossing bool) (Step, bool) {
+	if (from == to && !crossing) || (aclOf(from) == nil && aclOf(to) == nil) {
 		return Step{}, false
 	}
 	proto, ports, ok := replyPorts(p)

@@ -300,13 +300,11 @@ func (g *generator) routeTables(n *genNet, v *genVPC) {
 	if g.chance(0.4) {
 		v.tables = append(v.tables, odd)
 	}
-	names := func() []string {
-		var out []string
-		for _, t := range v.tables {
-			out = append(out, t.name)
-		}
-		return out
-	}()
+	var names []string
+	for _, t := range v.tables {
+		names = append(names, t.name)
+	}
+
 	for _, sn := range v.subnets {
 		public := sn.name == "pub-a" || sn.name == "pub-b" || sn.name == "sh-b"
 		switch k := g.r.IntN(20); {
@@ -579,56 +577,5 @@ func netShrinkCandidates(g *genScenario, edit func(func(c *genScenario))) {
 	}
 	if g.cloudFront6 {
 		edit(func(c *genScenario) { c.cloudFront6 = false })
-	}
-}
-
-// avoidOpenEngineBugs changes g so that it does not meet a simulator bug
-// that the oracle has found and that is not fixed yet. Each change names
-// the skipped test in oracle_route_regress_test.go that shows the bug;
-// delete the change together with the skip once the simulator is fixed.
-func avoidOpenEngineBugs(g *genScenario) {
-	// TestOracleRouteRegressionInternetThroughSecondSubnet: the simulator
-	// applies the network ACL of only the first subnet of a tier that
-	// routes the internet source back to an internet gateway. Subnets that
-	// one tier joins get one network ACL here, so the subnet does not
-	// matter.
-	linked := map[string]string{} // subnet to the first subnet of its set
-	var root func(string) string
-	root = func(sn string) string {
-		if up, ok := linked[sn]; ok && up != sn {
-			return root(up)
-		}
-		return sn
-	}
-	for _, t := range g.tiers {
-		for _, sn := range t.subnets {
-			if _, ok := linked[sn]; !ok {
-				linked[sn] = sn
-			}
-			if a, b := root(t.subnets[0]), root(sn); a != b {
-				linked[b] = a
-			}
-		}
-	}
-	for sn := range linked {
-		if acl, ok := g.subnetACL[root(sn)]; ok {
-			g.subnetACL[sn] = acl
-		} else {
-			delete(g.subnetACL, sn)
-		}
-	}
-	if g.net == nil {
-		return
-	}
-
-	// TestOracleRouteRegressionIPv6AcrossPeering: the simulator drops IPv6
-	// packets that a route sends to a peering or transit gateway. Such
-	// routes go here.
-	for _, v := range g.net.vpcs {
-		for _, t := range v.tables {
-			t.routes = slices.DeleteFunc(t.routes, func(r string) bool {
-				return strings.Contains(r, `"`) && (strings.Contains(r, "peering:") || strings.Contains(r, "transit_gateway:"))
-			})
-		}
 	}
 }

@@ -9,8 +9,8 @@ import (
 
 // The cases below are disagreements that TestOracleAgreement found between
 // the simulator and the oracle on routed scenarios, or that scenarios built
-// for the routing facts showed, shrunk and trimmed by hand. Each says which
-// side was wrong. A test of an open simulator bug is skipped, and
+// for the routing facts showed, shrunk and trimmed by hand. Each names the
+// side that was wrong. A test of an open simulator bug is skipped, and
 // avoidOpenEngineBugs keeps the random scenarios away from the bug; remove
 // the skip and the matching part of avoidOpenEngineBugs together.
 
@@ -40,7 +40,6 @@ func checkRouteRegression(t *testing.T, yaml, attacker, tier string, want bool) 
 // routes the source back to the internet gateway, pub-a, and applies only
 // its network ACL, so it finds the ALB unreachable.
 func TestOracleRouteRegressionInternetThroughSecondSubnet(t *testing.T) {
-	t.Skip("engine bug: an internet packet meets only the network ACL of the first subnet that routes its source back")
 	checkRouteRegression(t, `name: internet-through-second-subnet
 vpcs:
   main:
@@ -75,7 +74,6 @@ attackers:
 // IPv6 address of another VPC as an internet address and finds no internet
 // route for it, so it drops the packet.
 func TestOracleRouteRegressionIPv6AcrossPeering(t *testing.T) {
-	t.Skip("engine bug: an IPv6 packet to another VPC is dropped when the route leads to a peering or transit gateway")
 	checkRouteRegression(t, `name: ipv6-across-peering
 vpcs:
   main:
@@ -108,15 +106,14 @@ attackers:
 `, "breached", "db", true)
 }
 
-// An internet gateway translates addresses only, so a packet that leaves
+// An internet gateway translates addresses only. A packet that leaves
 // through it and comes back in to another tier's public address keeps its
-// source port on both stretches, and the stateless replies must pass both
+// source port on both stretches, so the stateless replies must pass both
 // network ACLs on that one port. Here the reply may enter pub-a only on
 // ports 1024-2000 and leave pub-b only on 3000-4000, so no source port
 // works. The simulator lets the attacker pick the reply port anew for each
 // network ACL and finds a way.
 func TestOracleRouteRegressionHairpinReplyPort(t *testing.T) {
-	t.Skip("engine bug: the reply of a hairpin through the internet gateway may use a different port at each network ACL")
 	checkRouteRegression(t, `name: hairpin-reply-port
 vpcs:
   main:
@@ -148,7 +145,6 @@ attackers:
 // public addresses; app can reach it only through the NAT gateway. The
 // simulator sends ESP through the gateway.
 func TestOracleRouteRegressionNATProtocols(t *testing.T) {
-	t.Skip("engine bug: a NAT gateway carries protocols other than TCP, UDP and ICMP")
 	checkRouteRegression(t, `name: nat-protocols
 vpcs:
   main:
@@ -181,7 +177,6 @@ attackers:
 // receiver's subnets and groups do, sends port 1 for all of them, and
 // finds nothing.
 func TestOracleRouteRegressionNATSubnetPorts(t *testing.T) {
-	t.Skip("engine bug: the ports a NAT gateway's network ACL tells apart are not packet classes")
 	checkRouteRegression(t, `name: nat-subnet-ports
 vpcs:
   main:

@@ -48,7 +48,6 @@ func TestOracleAgreement(t *testing.T) {
 		wg.Go(func() {
 			for seed := range seeds {
 				g := newRoutedGenerator(seed).scenario()
-				avoidOpenEngineBugs(g)
 				s, diags := model.Parse("random.yaml", []byte(g.yaml()))
 				if diags.HasErrors() {
 					mu.Lock()
@@ -227,7 +226,6 @@ func sortedKeys[V any](m map[string]V) []string {
 // no single removal keeps the disagreement.
 func shrink(g *genScenario) *genScenario {
 	disagrees := func(c *genScenario) bool {
-		avoidOpenEngineBugs(c)
 		s, diags := model.Parse("random.yaml", []byte(c.yaml()))
 		if diags.HasErrors() {
 			return false

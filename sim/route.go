@@ -19,6 +19,7 @@ const (
 	ReasonPublicIPEgress = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 	ReasonEgressOnly     = "EIGW_BLOCKS_INBOUND"
 	ReasonGatewayVPCE    = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+	ReasonPeeringCIDR    = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
 )
 
 // routeHit is the route a subnet's table picks for a destination.
@@ -97,6 +98,10 @@ func hasRouteTo(t *model.Tier, ipv6 bool, target model.RouteTarget) bool {
 type leg struct {
 	from, to *model.Subnet
 	pkt      Packet
+	// crossing reports that the packet leaves the VPC through a gateway
+	// and comes back, so both network ACLs apply even when from and to
+	// are one subnet.
+	crossing bool
 }
 
 // transit is the way a packet takes from its sender to the receiving tier.
@@ -138,19 +143,19 @@ func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 	case s.tier == nil && t.Kind == model.KindAWSService:
 		return transit{pkt: p}
 	case s.tier == nil:
-		return transit{pkt: p, legs: []leg{{nil, to, p}}}
+		return transit{pkt: p, legs: []leg{{nil, to, p, false}}}
 	}
 	from := subnetOf(s.tier)
 	if from == nil {
-		return transit{pkt: p, legs: []leg{{nil, to, p}}}
+		return transit{pkt: p, legs: []leg{{nil, to, p, false}}}
 	}
 	if t.Kind == model.KindAWSService {
 		return n.toService(s.tier, from, t, p)
 	}
 	sameVPC := from.VPC == to.VPC
-	if p.Dst == t.PrivateIP || (t.IPv6 && p.Dst == t.IPv6Addr && sameVPC) {
+	if p.Dst == t.PrivateIP || (t.IPv6 && p.Dst == t.IPv6Addr && (sameVPC || crossesToVPC(lookupRoute(from, p.Dst)))) {
 		if sameVPC {
-			return transit{pkt: p, legs: []leg{{from, to, p}}}
+			return transit{pkt: p, legs: []leg{{from, to, p, false}}}
 		}
 		return n.acrossVPCs(from, to, p)
 	}
@@ -174,15 +179,33 @@ func (n *Network) fromInternet(t *tierInfo, p Packet, prefix *transit) transit {
 			Detail: fmt.Sprintf("%s has no public address reachable from the internet", t.Name)}
 		return tr
 	}
+	// The sender may address the interface, or load balancer node, in
+	// any subnet that routes it back to an internet gateway, so it picks
+	// one whose network ACL lets it in, where there is one.
 	eigw := false
+	var routed []*model.Subnet
 	for _, sn := range t.Subnets {
 		switch lookupRoute(sn, p.Src).target {
 		case model.TargetInternetGateway:
-			tr.legs = append(tr.legs, leg{nil, sn, p})
-			return tr
+			routed = append(routed, sn)
 		case model.TargetEgressOnly:
 			eigw = true
 		}
+	}
+	if len(routed) > 0 {
+		in := tr.legs
+		if n := len(in); n > 0 && in[n-1].to == nil {
+			// The last stretch leaves the sender's VPC through a
+			// gateway; it ends in the receiver's subnet.
+			last := in[n-1]
+			in = in[:n-1]
+			pick := func(sn *model.Subnet) leg { return leg{last.from, sn, last.pkt, true} }
+			tr.legs = append(in, pick(firstPassing(routed, pick)))
+			return tr
+		}
+		pick := func(sn *model.Subnet) leg { return leg{nil, sn, p, false} }
+		tr.legs = append(in, pick(firstPassing(routed, pick)))
+		return tr
 	}
 	st := &Step{Filter: FilterIngress, Component: "tier " + t.Name, Reason: ReasonNotInternetFacing, Pos: t.Pos,
 		Detail: fmt.Sprintf("%s has no public address reachable from the internet: no subnet of it routes %s to an internet gateway", t.Name, p.Src)}
@@ -222,7 +245,9 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 			}
 			out.Src = u.PublicAddr
 		}
-		tr.legs = []leg{{from, nil, p}}
+		// The internet gateway translates addresses but not ports, so the
+		// reply passes both subnets' network ACLs on one port.
+		tr.legs = []leg{{from, nil, out, true}}
 		detail := fmt.Sprintf("route %s sends it to the internet", h.route)
 		if p.Dst.Is4() {
 			detail += fmt.Sprintf("; the internet gateway replaces the source with %s's public address %s", u.Name, out.Src)
@@ -231,6 +256,10 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 			Detail: detail + ", so security-group references no longer match it"}}
 	case model.TargetNATGateway:
 		g := h.route.NATGateway
+		if p.Protocol != model.TCP && p.Protocol != model.UDP && p.Protocol != model.ICMP {
+			return transit{pkt: p, drop: &Step{Filter: FilterRoute, Component: "NAT gateway " + g.Name, Reason: ReasonProtocolRestrict, Rule: h.route.Path, Pos: h.route.Pos,
+				Detail: fmt.Sprintf("NAT gateway %s translates only TCP, UDP and ICMP, so it drops %s", g.Name, p.Protocol)}}
+		}
 		if g.Private || g.Subnet == nil {
 			return noRoute(ReasonNoRoute, fmt.Sprintf("route %s leads to a private NAT gateway, which cannot reach the internet", h.route))
 		}
@@ -238,11 +267,17 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 			return noRoute(ReasonNoRoute, fmt.Sprintf("NAT gateway %s is in subnet %s, which has no route for %s to an internet gateway", g.Name, g.Subnet.Name, p.Dst))
 		}
 		out.Src, out.srcPorts = g.PublicAddr, elbEphemeral
-		tr.legs = []leg{{from, g.Subnet, p}, {g.Subnet, nil, out}}
+		tr.legs = []leg{{from, g.Subnet, p, false}, {g.Subnet, nil, out, true}}
 		tr.steps = []Step{{Filter: FilterRoute, Component: "NAT gateway " + g.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos,
 			Detail: fmt.Sprintf("route %s sends it through NAT gateway %s, which replaces the source with its Elastic IP address %s, so security-group references no longer match it", h.route, g.Name, g.PublicAddr)}}
-	default:
+	case "":
 		return noRoute(ReasonNoRoute, fmt.Sprintf("subnet %s has no route for %s", from.Name, p.Dst))
+	default:
+		reason := ReasonNoRoute
+		if h.target == model.TargetPeering {
+			reason = ReasonPeeringCIDR
+		}
+		return noRoute(reason, fmt.Sprintf("route %s leads to %s, which does not carry traffic for %s: AWS does not route a peering or transit gateway to the internet or to a peer's gateways", h.route, h.route.Target, p.Dst))
 	}
 	if t.Kind == model.KindAWSService {
 		tr.pkt = out
@@ -258,14 +293,14 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 // when the feature is on for the gateway and both attachments.
 func (n *Network) acrossVPCs(from, to *model.Subnet, p Packet) transit {
 	h, back := lookupRoute(from, p.Dst), lookupRoute(to, p.Src)
-	drop := func(detail string) transit {
-		return transit{pkt: p, drop: &Step{Filter: FilterRoute, Component: "subnet " + from.Name, Reason: ReasonNoRoute, Detail: detail}}
+	drop := func(reason, detail string) transit {
+		return transit{pkt: p, drop: &Step{Filter: FilterRoute, Component: "subnet " + from.Name, Reason: reason, Detail: detail}}
 	}
 	switch {
 	case h.route == nil:
-		return drop(fmt.Sprintf("subnet %s has no route for %s in VPC %s", from.Name, p.Dst, to.VPC.Name))
+		return drop(ReasonNoRoute, fmt.Sprintf("subnet %s has no route for %s in VPC %s", from.Name, p.Dst, to.VPC.Name))
 	case back.route == nil:
-		return drop(fmt.Sprintf("subnet %s has no route back to %s in VPC %s", to.Name, p.Src, from.VPC.Name))
+		return drop(ReasonNoRoute, fmt.Sprintf("subnet %s has no route back to %s in VPC %s", to.Name, p.Src, from.VPC.Name))
 	}
 	st := Step{Filter: FilterRoute, Component: "subnet " + from.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos}
 	switch {
@@ -287,9 +322,15 @@ func (n *Network) acrossVPCs(from, to *model.Subnet, p Packet) transit {
 			st.Detail += "; security-group referencing is off on the gateway or an attachment, so references do not match"
 		}
 	default:
-		return drop(fmt.Sprintf("route %s and the return route %s do not use one peering or transit gateway that joins VPCs %s and %s", h.route, back.route, from.VPC.Name, to.VPC.Name))
+		// A peering carries only traffic for the two VPCs it joins, so
+		// AWS routes nothing through one VPC to a third.
+		reason := ReasonNoRoute
+		if h.target == model.TargetPeering || back.target == model.TargetPeering {
+			reason = ReasonPeeringCIDR
+		}
+		return drop(reason, fmt.Sprintf("route %s and the return route %s do not use one peering or transit gateway that joins VPCs %s and %s", h.route, back.route, from.VPC.Name, to.VPC.Name))
 	}
-	return transit{pkt: p, legs: []leg{{from, to, p}}, steps: []Step{st}}
+	return transit{pkt: p, legs: []leg{{from, to, p, false}}, steps: []Step{st}}
 }
 
 // toService sends p from tier u to an AWS service at a public address of
@@ -315,5 +356,30 @@ func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Pack
 	}
 	st := Step{Filter: FilterRoute, Component: "gateway endpoint " + g.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos,
 		Detail: fmt.Sprintf("route %s, which gateway endpoint %s adds, carries it to %s without a NAT or internet gateway", h.route, g.Name, t.Name)}
-	return transit{pkt: p, legs: []leg{{from, nil, p}}, steps: []Step{st}}
+	return transit{pkt: p, legs: []leg{{from, nil, p, true}}, steps: []Step{st}}
+}
+
+// firstPassing returns the first subnet whose leg passes its network ACLs
+// both ways, or the first subnet when none does, so that the drop explains
+// itself.
+func firstPassing(subnets []*model.Subnet, legIn func(*model.Subnet) leg) *model.Subnet {
+	for _, sn := range subnets {
+		l := legIn(sn)
+		if legPasses(l) {
+			return sn
+		}
+	}
+	return subnets[0]
+}
+
+// legPasses reports whether a packet passes the network ACLs of leg l and
+// its reply passes them back.
+func legPasses(l leg) bool {
+	for _, st := range naclRequest(l.from, l.to, &l.pkt, l.crossing) {
+		if !st.Allowed {
+			return false
+		}
+	}
+	st, ok := naclReply(l.from, l.to, &l.pkt, l.crossing)
+	return !ok || st.Allowed
 }

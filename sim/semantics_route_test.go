@@ -1051,7 +1051,7 @@ attackers:
 func TestRoutePeeringNotTransitive(t *testing.T) {
 	r := checkYAML(t, "transitive", transitiveScenario)
 	wantHop(t, r, "src", "mid", sim.Holds, "")
-	v := wantHop(t, r, "src", "far", sim.Broken, sim.ReasonNoRoute)
+	v := wantHop(t, r, "src", "far", sim.Broken, sim.ReasonPeeringCIDR)
 	if st := rtDropStep(t, lastHop(t, v)); st.Filter != sim.FilterRoute || !strings.Contains(st.Detail, "do not use one peering") {
 		t.Errorf("drop step = %s %q, want a route drop saying the two routes use different peerings", st.Filter, st.Detail)
 	}

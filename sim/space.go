@@ -100,7 +100,18 @@ func portClasses(e *entry, proto model.Protocol) []model.PortRange {
 	}
 	// Network ACL rules test the destination port too: the receiver's
 	// subnet inbound and the sender's subnet outbound.
-	for _, acl := range []*model.NetworkACL{aclOf(subnetOf(e.to)), aclOf(subnetOf(e.from.tier))} {
+	acls := []*model.NetworkACL{aclOf(subnetOf(e.to)), aclOf(subnetOf(e.from.tier))}
+	if sn := subnetOf(e.from.tier); sn != nil && e.dst.IsValid() {
+		// A NAT gateway's subnet filters what passes through it too.
+		if h := lookupRoute(sn, e.dst); h.target == model.TargetNATGateway && h.route.NATGateway.Subnet != nil {
+			acls = append(acls, aclOf(h.route.NATGateway.Subnet))
+		}
+	}
+	for _, t := range e.to.Subnets {
+		// The internet may arrive through any subnet of the receiver.
+		acls = append(acls, aclOf(t))
+	}
+	for _, acl := range acls {
 		if acl == nil {
 			continue
 		}
@@ -184,9 +195,11 @@ func (n *Network) sourceCuts(t *tierInfo, proto model.Protocol, port int) []Addr
 		}
 		// The receiver's network ACL tests the source inbound, and the
 		// reply's destination outbound.
-		if acl := aclOf(subnetOf(t)); acl != nil {
-			for _, r := range append(slices.Clone(acl.Ingress), acl.Egress...) {
-				cuts = append(cuts, SetOf(r.CIDR))
+		for _, sn := range t.Subnets {
+			if acl := aclOf(sn); acl != nil {
+				for _, r := range append(slices.Clone(acl.Ingress), acl.Egress...) {
+					cuts = append(cuts, SetOf(r.CIDR))
+				}
 			}
 		}
 		switch t.Kind {

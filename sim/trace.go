@@ -182,7 +182,7 @@ func (n *Network) traceAttacker(name string) (*model.Attacker, error) {
 	}
 	if t, ok := n.tiers[name]; ok {
 		if !t.Kind.IsEndpoint() {
-			return nil, fmt.Errorf("tier %q is a %s, which runs no code of yours; trace from an attacker or from a compute or data-store tier", name, t.Kind)
+			return nil, fmt.Errorf("tier %q is of kind %s, which runs no code of yours; trace from an attacker or from a compute or data-store tier", name, t.Kind)
 		}
 		return &model.Attacker{Name: name, Kind: model.AttackerCompromised, Tier: t.Tier}, nil
 	}
@@ -387,8 +387,8 @@ func (n *Network) fixFor(h Hop) string {
 		return fmt.Sprintf("route %s from a subnet of %s to an internet gateway instead of the egress-only internet gateway", p.Src, to.Name)
 	case ReasonPublicIPEgress:
 		return fmt.Sprintf("give %s a public IPv4 address, or route its subnet's internet traffic through a NAT gateway", h.From)
-	case ReasonNoRoute:
-		return fmt.Sprintf("add a route for %s to the route table of the sender's subnet (%s)", p.Dst, st.Component)
+	case ReasonNoRoute, ReasonPeeringCIDR:
+		return fmt.Sprintf("route %s, and the replies back, through a gateway or connection that reaches it: %s", p.Dst, st.Detail)
 	case ReasonSubnetACL:
 		if st.acl == nil {
 			return ""

@@ -368,8 +368,8 @@ func (o *Oracle) walk(f sender, t *model.Tier, p packet, depth int) [][]string {
 // names it, and reports whether it arrives along exactly that path. path
 // starts with the attacker, and headers are keyed by header name. An
 // invalid dst stands for a distribution, which has no address. A
-// compromised attacker sends from its tier's address of dst's family,
-// whatever src says, because a report may show the source that a gateway
+// compromised attacker sends from its tier's address of dst's family in
+// place of src, because a report may show the source that a gateway
 // translated it to.
 func (o *Oracle) Replay(a *model.Attacker, path []string, src, dst netip.Addr, proto model.Protocol, port int, headers map[string]string) bool {
 	if len(path) < 2 {
@@ -511,8 +511,9 @@ type input struct {
 // intendedInputs returns what load balancer t receives in the intended
 // flow: the requests of the distributions that name it as an origin, with
 // the origins' custom headers, the connections of the NLBs that name it as
-// a target, and those of the compute tiers whose connects_to names it. When nothing forwards to t, it is a client's request on each
-// listener: from 203.0.113.10 to the public address of an internet-facing
+// a target, and those of the compute tiers whose connects_to names it.
+// When no distribution or load balancer forwards to t, it also receives a
+// client's request on each listener: from 203.0.113.10 to the public address of an internet-facing
 // load balancer, or from the VPC's fifth address (the first one AWS does
 // not reserve) to the private address of an internal one. These clients are
 // the simulator's convention for intended traffic.
@@ -551,8 +552,12 @@ func (o *Oracle) intendedInputs(t *model.Tier) []input {
 			}
 		}
 	}
-	if len(out) > 0 {
-		return out
+	// Compute tiers that call t add to the clients' requests: only what a
+	// distribution or load balancer forwards replaces them.
+	for _, in := range out {
+		if in.from.public || (in.from.tier != nil && (in.from.tier.Kind == model.KindALB || in.from.tier.Kind == model.KindNLB)) {
+			return out
+		}
 	}
 	for _, l := range t.Listeners {
 		proto := model.TCP

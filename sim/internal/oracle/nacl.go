@@ -101,9 +101,9 @@ func legsPass(legs []leg) bool {
 // or UDP reply goes to the sender's source port, an echo request gets an
 // echo reply, another protocol's reply has no ports, and other ICMP
 // messages get no reply. An attacker picks a source port whose reply
-// passes every leg; the operating system behind intended traffic picks any
+// passes every leg. The operating system behind intended traffic picks any
 // port of its range, so every one must pass. A NAT gateway picks its port
-// too; the attacker retries until the port suits it.
+// too, and an attacker retries until the port suits it.
 func repliesPass(legs []leg) bool {
 	p := legs[0].p
 	back := func(proto model.Protocol, port int) bool {

@@ -12,10 +12,10 @@
 // traffic" and "Route tables, gateways and endpoints"). route.go states the
 // AWS routing facts the oracle follows, read from the AWS documentation
 // rather than from the simulator. Where the page leaves a choice to the
-// simulator, the oracle adopts the simulator's documented convention and
-// says so at the spot: the path node names, the clients of intended
-// traffic, the internet's source addresses, and IPv4 between CloudFront and
-// its viewers and origins.
+// simulator, the oracle adopts the simulator's documented convention, with
+// a comment at the spot. Such choices are the path node names, the clients
+// of intended traffic, the internet's source addresses, and IPv4 between
+// CloudFront and its viewers and origins.
 package oracle
 
 import (

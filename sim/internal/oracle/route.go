@@ -229,16 +229,16 @@ func (o *Oracle) fromTier(u, t *model.Tier, p packet) []way {
 	case model.TargetTransitGateway:
 		g := r.TransitGateway
 		to := subnetOf(t)
-		there := g.Attachment(vpcOf(t))
-		if there == nil || vpcOf(t) == from.VPC || !ownAddr(t, p.dst) {
+		receiverAttachment := g.Attachment(vpcOf(t))
+		if receiverAttachment == nil || vpcOf(t) == from.VPC || !ownAddr(t, p.dst) {
 			return nil
 		}
 		if back, br := route(to, p.src); back != model.TargetTransitGateway || br.TransitGateway != g {
 			return nil
 		}
 		q := p
-		here := g.Attachment(from.VPC)
-		if !g.SecurityGroupReferencing || here == nil || !here.SecurityGroupReferencing || !there.SecurityGroupReferencing {
+		senderAttachment := g.Attachment(from.VPC)
+		if !g.SecurityGroupReferencing || senderAttachment == nil || !senderAttachment.SecurityGroupReferencing || !receiverAttachment.SecurityGroupReferencing {
 			q.ident = nil
 		}
 		return []way{{seen: q, legs: []leg{{from, to, p, 0}}}}

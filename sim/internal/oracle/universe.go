@@ -49,10 +49,10 @@ var Blocks6 = []netip.Prefix{
 	netip.MustParsePrefix("2600:1f18:1234:560a::/124"), // the first addresses of its first private subnet
 }
 
-// Probes6 are single IPv6 addresses outside Blocks6: one in each block's
-// /64 but outside the /124, one in 2001:db8::/32 outside the blocks' /48s,
-// one in the test VPC's /56 outside its subnets' /64s, one in the second
-// test VPC's /56, and one public address far from all of them.
+// Probes6 are single IPv6 addresses outside Blocks6. There is one in each
+// block's /64 but outside the /124, and one in 2001:db8::/32 outside the
+// blocks' /48s. One lies in the test VPC's /56 outside its subnets' /64s,
+// one in the second test VPC's /56, and one far from all of them.
 var Probes6 = []netip.Addr{
 	netip.MustParseAddr("2001:db8:203::100"),
 	netip.MustParseAddr("2001:db8:c0::100"),
