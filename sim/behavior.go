@@ -90,7 +90,7 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 	}
 	hop.Steps = append(hop.Steps, tr.steps...)
 
-	for _, l := range tr.legs {
+	for _, l := range tr.legs[:tr.nlegs] {
 		for _, st := range naclRequest(l.from, l.to, &l.pkt, l.crossing) {
 			if !st.Allowed {
 				return drop(st)
@@ -137,7 +137,7 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		hop.Steps = append(hop.Steps, st)
 	}
 
-	for i := len(tr.legs) - 1; i >= 0; i-- {
+	for i := tr.nlegs - 1; i >= 0; i-- {
 		l := tr.legs[i]
 		if st, ok := naclReply(l.from, l.to, &l.pkt, l.crossing); ok {
 			if !st.Allowed {
@@ -364,13 +364,13 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 // whether connection tracking or the rules themselves admit them, with the
 // same verdict as the receiver's tracking in a trace.
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {
-	it := interfaceTracking(t, s.tier, model.Ingress, p)
+	state, reason := replyTracking(t, s.tier, p)
 	switch {
-	case it == nil:
+	case state == "":
 		return "no security group on the receiver; the reply returns to the sender's tracked connection"
-	case it.State == AutoTracked:
-		return "tracked: " + it.Reason
-	case it.State == Untracked:
+	case state == AutoTracked:
+		return "tracked: " + reason
+	case state == Untracked:
 		return "untracked: inbound is open to all addresses and outbound to all addresses on all ports, so rule evaluation admits the reply"
 	case p.Protocol != model.TCP && p.Protocol != model.UDP:
 		return "tracked: security groups track the reply by connection state"

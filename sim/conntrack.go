@@ -307,3 +307,28 @@ func trackedTimeout(proto model.Protocol) *IdleTimeout {
 	return &IdleTimeout{Seconds: OtherProtocolTimeout, Kind: "other protocol",
 		Note: "a packet of the same protocol from the peer within this time counts as a reply"}
 }
+
+// replyTracking returns how the receiver self tracks p from peer, as
+// interfaceTracking decides it, without the sentences and timeouts a trace
+// shows: the state, and for an automatically tracked flow the reason. The
+// state is empty when self has no security group and nothing tracks.
+// deliver calls it for every packet, so it builds no strings it can avoid.
+func replyTracking(self, peer *tierInfo, p *Packet) (TrackingState, string) {
+	if _, reason, ok := autoTracker(self, peer, model.Ingress); ok {
+		return AutoTracked, reason
+	}
+	if _, reason, ok := routeTracker(self, model.Ingress, p); ok {
+		return AutoTracked, reason
+	}
+	switch {
+	case len(self.SecurityGroups) == 0:
+		return "", ""
+	case p.Protocol != model.TCP && p.Protocol != model.UDP:
+		return Tracked, ""
+	}
+	open := slices.ContainsFunc(self.ingress, func(r *rule) bool { return openToAll(r) && matchRule(r, p) })
+	if open && slices.ContainsFunc(self.egress, func(r *rule) bool { return admitsAllReplies(r, p.Protocol, p.Src.Is6()) }) {
+		return Untracked, ""
+	}
+	return Tracked, ""
+}

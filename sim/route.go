@@ -106,8 +106,11 @@ type leg struct {
 
 // transit is the way a packet takes from its sender to the receiving tier.
 type transit struct {
-	pkt   Packet // the packet as it arrives at the receiver
-	legs  []leg
+	pkt Packet // the packet as it arrives at the receiver
+	// legs holds nlegs stretches. A fixed array keeps deliver, which runs
+	// for every packet, from allocating.
+	legs  [2]leg
+	nlegs int
 	steps []Step // routing steps worth showing
 	drop  *Step
 }
@@ -143,11 +146,11 @@ func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 	case s.tier == nil && t.Kind == model.KindAWSService:
 		return transit{pkt: p}
 	case s.tier == nil:
-		return transit{pkt: p, legs: []leg{{nil, to, p, false}}}
+		return oneLeg(p, leg{nil, to, p, false})
 	}
 	from := subnetOf(s.tier)
 	if from == nil {
-		return transit{pkt: p, legs: []leg{{nil, to, p, false}}}
+		return oneLeg(p, leg{nil, to, p, false})
 	}
 	if t.Kind == model.KindAWSService {
 		return n.toService(s.tier, from, t, p)
@@ -155,7 +158,7 @@ func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 	sameVPC := from.VPC == to.VPC
 	if p.Dst == t.PrivateIP || (t.IPv6 && p.Dst == t.IPv6Addr && (sameVPC || crossesToVPC(lookupRoute(from, p.Dst)))) {
 		if sameVPC {
-			return transit{pkt: p, legs: []leg{{from, to, p, false}}}
+			return oneLeg(p, leg{from, to, p, false})
 		}
 		return n.acrossVPCs(from, to, p)
 	}
@@ -172,7 +175,7 @@ func (n *Network) transit(s sender, t *tierInfo, p Packet) transit {
 func (n *Network) fromInternet(t *tierInfo, p Packet, prefix *transit) transit {
 	tr := transit{pkt: p}
 	if prefix != nil {
-		tr.legs, tr.steps = prefix.legs, prefix.steps
+		tr.legs, tr.nlegs, tr.steps = prefix.legs, prefix.nlegs, prefix.steps
 	}
 	if !publicAddrOf(t, p.Dst) {
 		tr.drop = &Step{Filter: FilterIngress, Component: "tier " + t.Name, Reason: ReasonNotInternetFacing, Pos: t.Pos,
@@ -182,29 +185,38 @@ func (n *Network) fromInternet(t *tierInfo, p Packet, prefix *transit) transit {
 	// The sender may address the interface, or load balancer node, in
 	// any subnet that routes it back to an internet gateway, so it picks
 	// one whose network ACL lets it in, where there is one.
+	// The last stretch of a way out of the sender's VPC leaves through a
+	// gateway and ends in the receiver's subnet.
+	in := leg{nil, nil, p, false}
+	if tr.nlegs > 0 && tr.legs[tr.nlegs-1].to == nil {
+		tr.nlegs--
+		in = tr.legs[tr.nlegs]
+		in.crossing = true
+	}
 	eigw := false
-	var routed []*model.Subnet
+	var first leg
+	found := false
 	for _, sn := range t.Subnets {
 		switch lookupRoute(sn, p.Src).target {
 		case model.TargetInternetGateway:
-			routed = append(routed, sn)
+			l := in
+			l.to = sn
+			if !found {
+				first, found = l, true
+			}
+			if legPasses(l) {
+				tr.legs[tr.nlegs] = l
+				tr.nlegs++
+				return tr
+			}
 		case model.TargetEgressOnly:
 			eigw = true
 		}
 	}
-	if len(routed) > 0 {
-		in := tr.legs
-		if n := len(in); n > 0 && in[n-1].to == nil {
-			// The last stretch leaves the sender's VPC through a
-			// gateway; it ends in the receiver's subnet.
-			last := in[n-1]
-			in = in[:n-1]
-			pick := func(sn *model.Subnet) leg { return leg{last.from, sn, last.pkt, true} }
-			tr.legs = append(in, pick(firstPassing(routed, pick)))
-			return tr
-		}
-		pick := func(sn *model.Subnet) leg { return leg{nil, sn, p, false} }
-		tr.legs = append(in, pick(firstPassing(routed, pick)))
+	if found {
+		// No subnet lets it in; the first one explains the drop.
+		tr.legs[tr.nlegs] = first
+		tr.nlegs++
 		return tr
 	}
 	st := &Step{Filter: FilterIngress, Component: "tier " + t.Name, Reason: ReasonNotInternetFacing, Pos: t.Pos,
@@ -247,7 +259,7 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 		}
 		// The internet gateway translates addresses but not ports, so the
 		// reply passes both subnets' network ACLs on one port.
-		tr.legs = []leg{{from, nil, out, true}}
+		tr.legs[0], tr.nlegs = leg{from, nil, out, true}, 1
 		detail := fmt.Sprintf("route %s sends it to the internet", h.route)
 		if p.Dst.Is4() {
 			detail += fmt.Sprintf("; the internet gateway replaces the source with %s's public address %s", u.Name, out.Src)
@@ -267,7 +279,7 @@ func (n *Network) viaInternet(u *tierInfo, from *model.Subnet, t *tierInfo, p Pa
 			return noRoute(ReasonNoRoute, fmt.Sprintf("NAT gateway %s is in subnet %s, which has no route for %s to an internet gateway", g.Name, g.Subnet.Name, p.Dst))
 		}
 		out.Src, out.srcPorts = g.PublicAddr, elbEphemeral
-		tr.legs = []leg{{from, g.Subnet, p, false}, {g.Subnet, nil, out, true}}
+		tr.legs, tr.nlegs = [2]leg{{from, g.Subnet, p, false}, {g.Subnet, nil, out, true}}, 2
 		tr.steps = []Step{{Filter: FilterRoute, Component: "NAT gateway " + g.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos,
 			Detail: fmt.Sprintf("route %s sends it through NAT gateway %s, which replaces the source with its Elastic IP address %s, so security-group references no longer match it", h.route, g.Name, g.PublicAddr)}}
 	case "":
@@ -330,7 +342,9 @@ func (n *Network) acrossVPCs(from, to *model.Subnet, p Packet) transit {
 		}
 		return drop(reason, fmt.Sprintf("route %s and the return route %s do not use one peering or transit gateway that joins VPCs %s and %s", h.route, back.route, from.VPC.Name, to.VPC.Name))
 	}
-	return transit{pkt: p, legs: []leg{{from, to, p, false}}, steps: []Step{st}}
+	tr := oneLeg(p, leg{from, to, p, false})
+	tr.steps = []Step{st}
+	return tr
 }
 
 // toService sends p from tier u to an AWS service at a public address of
@@ -345,7 +359,14 @@ func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Pack
 		if tr.drop == nil {
 			// The service is on the internet, so no subnet of its own
 			// takes the packet in.
-			tr.legs = slices.DeleteFunc(tr.legs, func(l leg) bool { return l.from == nil })
+			kept := 0
+			for _, l := range tr.legs[:tr.nlegs] {
+				if l.from != nil {
+					tr.legs[kept] = l
+					kept++
+				}
+			}
+			tr.nlegs = kept
 		}
 		return tr
 	}
@@ -356,20 +377,9 @@ func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Pack
 	}
 	st := Step{Filter: FilterRoute, Component: "gateway endpoint " + g.Name, Allowed: true, Rule: h.route.Path, Pos: h.route.Pos,
 		Detail: fmt.Sprintf("route %s, which gateway endpoint %s adds, carries it to %s without a NAT or internet gateway", h.route, g.Name, t.Name)}
-	return transit{pkt: p, legs: []leg{{from, nil, p, true}}, steps: []Step{st}}
-}
-
-// firstPassing returns the first subnet whose leg passes its network ACLs
-// both ways, or the first subnet when none does, so that the drop explains
-// itself.
-func firstPassing(subnets []*model.Subnet, legIn func(*model.Subnet) leg) *model.Subnet {
-	for _, sn := range subnets {
-		l := legIn(sn)
-		if legPasses(l) {
-			return sn
-		}
-	}
-	return subnets[0]
+	tr := oneLeg(p, leg{from, nil, p, true})
+	tr.steps = []Step{st}
+	return tr
 }
 
 // legPasses reports whether a packet passes the network ACLs of leg l and
@@ -382,4 +392,11 @@ func legPasses(l leg) bool {
 	}
 	st, ok := naclReply(l.from, l.to, &l.pkt, l.crossing)
 	return !ok || st.Allowed
+}
+
+// oneLeg returns a transit of one stretch that delivers p.
+func oneLeg(p Packet, l leg) transit {
+	tr := transit{pkt: p, nlegs: 1}
+	tr.legs[0] = l
+	return tr
 }
