@@ -75,19 +75,22 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 	if tr.drop != nil {
 		return drop(*tr.drop)
 	}
+	if s.tier != nil && len(s.tier.SecurityGroups) > 0 {
+		// Egress rules test the destination and the groups of the
+		// receiver, which routing leaves as they are or erases, so the
+		// routed packet decides them; a drop shows the packet as sent.
+		st := sgStep(s.tier, model.Egress, &tr.pkt)
+		if !st.Allowed {
+			return drop(st)
+		}
+		hop.Steps = append(hop.Steps, st)
+	}
 	if tr.pkt.Src != p.Src {
 		sent := p
 		hop.Sent = &sent
 	}
 	p = tr.pkt
 	hop.Packet = p
-	if s.tier != nil && len(s.tier.SecurityGroups) > 0 {
-		st := sgStep(s.tier, model.Egress, &p)
-		if !st.Allowed {
-			return drop(st)
-		}
-		hop.Steps = append(hop.Steps, st)
-	}
 	hop.Steps = append(hop.Steps, tr.steps...)
 
 	for _, l := range tr.legs[:tr.nlegs] {

@@ -124,7 +124,7 @@ func networkAdmitted(h *Hop) bool {
 
 func isNetworkFilter(f Filter) bool {
 	switch f {
-	case FilterEgress, FilterIngress, FilterNACLOut, FilterNACLIn, FilterNACLReply:
+	case FilterEgress, FilterIngress, FilterNACLOut, FilterNACLIn, FilterNACLReply, FilterRoute:
 		return true
 	}
 	return false

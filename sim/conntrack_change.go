@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -315,9 +316,16 @@ func (n *Network) naclRemedy(h *Hop, dir model.Direction) string {
 		return fmt.Sprintf("no network ACL can cut them at once: %s and %s are in the same subnet %s, and network ACLs filter only traffic that crosses a subnet boundary",
 			send.Name, recv.Name, subnetOf(send).Name)
 	}
-	end, way := recv, "inbound"
+	// The rule names the other end, so that it cuts only this flow and
+	// not every client of the same port.
+	end, way, peer := recv, "inbound", "from "+netip.PrefixFrom(h.Packet.Src, h.Packet.Src.BitLen()).String()
 	if dir == model.Egress {
-		end, way = send, "outbound"
+		end, way, peer = send, "outbound", "to "+netip.PrefixFrom(h.Packet.Dst, h.Packet.Dst.BitLen()).String()
+	}
+	if !h.Packet.Src.IsValid() || !h.Packet.Dst.IsValid() {
+		peer = ""
+	} else {
+		what += " " + peer
 	}
 	if end == nil || len(end.Subnets) == 0 {
 		return ""
