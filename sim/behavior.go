@@ -76,9 +76,9 @@ func (n *Network) deliver(s sender, t *tierInfo, p Packet) arrival {
 		return drop(*tr.drop)
 	}
 	if s.tier != nil && len(s.tier.SecurityGroups) > 0 {
-		// Egress rules test the destination and the groups of the
-		// receiver, which routing leaves as they are or erases, so the
-		// routed packet decides them; a drop shows the packet as sent.
+		// Egress rules test the destination and the receiver's groups.
+		// Routing keeps the first and may erase the second, so the routed
+		// packet decides them. A drop shows the packet as sent.
 		st := sgStep(s.tier, model.Egress, &tr.pkt)
 		if !st.Allowed {
 			return drop(st)

@@ -436,10 +436,9 @@ func crossesToVPC(h routeHit) bool {
 	return h.target == model.TargetPeering || h.target == model.TargetTransitGateway
 }
 
-// unroutable reports whether routing drops every packet of entry e before
-// any filter that looks at more than the addresses: a tier's entry whose
-// subnet has no route to the destination, or no public address to use the
-// internet gateway with.
+// unroutable reports whether routing drops every packet of entry e on its
+// addresses alone. That happens when the sender's subnet has no route to the
+// destination, or the sender has no public address for the internet gateway.
 func (n *Network) unroutable(e *entry) bool {
 	if e.from.tier == nil || !e.src.IsValid() || !e.dst.IsValid() {
 		return false

@@ -214,10 +214,10 @@ func targetTiers(t *tierInfo) []*model.Tier {
 	return out
 }
 
-// connectionPacket is the first packet of a connection that tier u opens by
-// design: to the destination's private address, or to its public address
-// when the connection says so, as a client that calls an internet-facing
-// load balancer by its public name does.
+// connectionPacket returns the first packet of a connection that tier u
+// opens by design. It goes to the destination's private address, or to its
+// public address when the connection sets address: public, as a client that
+// calls an internet-facing load balancer by its public name does.
 func connectionPacket(u, to *tierInfo, c *model.Connection) Packet {
 	p := Packet{Src: u.PrivateIP, Dst: to.PrivateIP, Protocol: c.Protocol, Port: c.Port, Identity: u.SecurityGroups,
 		dstGroups: to.SecurityGroups, srcPorts: clientPorts(u), intended: true}

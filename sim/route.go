@@ -359,14 +359,14 @@ func (n *Network) toService(u *tierInfo, from *model.Subnet, t *tierInfo, p Pack
 		if tr.drop == nil {
 			// The service is on the internet, so no subnet of its own
 			// takes the packet in.
-			kept := 0
+			inside := 0
 			for _, l := range tr.legs[:tr.nlegs] {
 				if l.from != nil {
-					tr.legs[kept] = l
-					kept++
+					tr.legs[inside] = l
+					inside++
 				}
 			}
-			tr.nlegs = kept
+			tr.nlegs = inside
 		}
 		return tr
 	}

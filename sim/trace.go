@@ -461,9 +461,9 @@ func (n *Network) senderTier(name string) *tierInfo {
 }
 
 // pathVia returns a path from the attacker through a state at node via to a
-// state at target: the shortest path to the first via state, in
-// breadth-first order, that leads to target, followed by the shortest way
-// on from it. It returns nil when no via state leads to target.
+// state at target. It takes the first via state, in breadth-first order,
+// that leads to target, and joins the shortest paths to it and on from it.
+// It returns nil when no via state leads to target.
 func (x *exploration) pathVia(via string, target *tierInfo) []*flowState {
 	for _, id := range x.order {
 		v := x.states[id]
