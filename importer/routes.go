@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/sgchain/sgchain/model"
 )
 
 // tableState is a route table of the input with what the import decides
@@ -753,7 +755,7 @@ func (b *builder) writeNATGateways(vpcs []*vpcState) {
 			if ip := n.in.PublicIP; ip != "" && !n.in.Private {
 				a, err := netip.ParseAddr(ip)
 				switch {
-				case err != nil || !isPublicIPv4(a):
+				case err != nil || !model.IsPublicIPv4(a):
 					b.warn.Add(n.in.Loc, NotUnderstood, "NAT gateway %s has the Elastic IP address %q, which is not a public IPv4 address; the scenario assigns one", n.in.Key, ip)
 				case eips[a.String()] != "":
 					b.warn.Add(n.in.Loc, NotUnderstood, "NAT gateways %s and %s both have the Elastic IP address %s, which AWS gives to one; the scenario assigns %s another", eips[a.String()], n.in.Key, a, n.in.Key)
@@ -771,15 +773,6 @@ func (b *builder) writeNATGateways(vpcs []*vpcState) {
 			b.warn.Add(n.in.Loc, Unresolved, "NAT gateway %s is in subnet %s, which is not in the input; it is left out", n.in.Key, cmpOr(n.in.Subnet, "(unknown)"))
 		}
 	}
-}
-
-// isPublicIPv4 reports whether a is an IPv4 address outside the private,
-// shared and special-purpose blocks, as an Elastic IP address is.
-func isPublicIPv4(a netip.Addr) bool {
-	if !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() || a.IsMulticast() || a.IsLinkLocalUnicast() {
-		return false
-	}
-	return !netip.MustParsePrefix("100.64.0.0/10").Contains(a) && !netip.MustParsePrefix("240.0.0.0/4").Contains(a)
 }
 
 // writeGatewayEndpoints writes the gateway endpoints with the route tables

@@ -105,7 +105,7 @@ func (d *decoder) decodeNATGateways(vpc *VPC, v value) {
 				switch {
 				case g.Private:
 					d.errorf(av.at, av.path, "Invalid value", "A private NAT gateway has no Elastic IP address. Remove elastic_ip, or set connectivity: public.")
-				case !isPublicIPv4(a):
+				case !IsPublicIPv4(a):
 					d.errorf(av.at, av.path, "Invalid value", "%s is not a public IPv4 address. An Elastic IP address is public; write the address AWS allocated.", a)
 				case d.explicitEIPs[a].node != nil:
 					d.errorf(av.at, av.path, "Duplicate value", "Elastic IP address %s is already the elastic_ip of another NAT gateway on line %d. An Elastic IP address belongs to one NAT gateway at a time.", a, d.explicitEIPs[a].at.Line)
@@ -118,9 +118,9 @@ func (d *decoder) decodeNATGateways(vpc *VPC, v value) {
 	}
 }
 
-// isPublicIPv4 reports whether a is an IPv4 address outside the private,
-// shared and special-purpose blocks.
-func isPublicIPv4(a netip.Addr) bool {
+// IsPublicIPv4 reports whether a is an IPv4 address outside the private,
+// shared and special-purpose blocks, as an Elastic IP address is.
+func IsPublicIPv4(a netip.Addr) bool {
 	if !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() || a.IsMulticast() || a.IsLinkLocalUnicast() {
 		return false
 	}
@@ -376,9 +376,7 @@ func (d *decoder) decodeTransitGateways(v value) {
 			continue
 		}
 		for _, ae := range d.named(av, "attachment", true) {
-			vpc, ok := lookup(d, value{node: ae.key, at: ae.key, path: ae.value.path}, "VPC", d.vpcs, func() []string {
-				return mapNames(d.s.VPCs, func(x *VPC) string { return x.Name })
-			})
+			vpc, ok := d.lookupVPC(value{node: ae.key, at: ae.key, path: ae.value.path})
 			if !ok {
 				continue
 			}

@@ -276,10 +276,10 @@ func (d *decoder) decodePeer(r *Rule, v value) {
 // AWS does not allow: one needs a same-Region peering between the two VPCs,
 // or, for an inbound rule, a transit gateway both VPCs are attached to.
 func (d *decoder) checkCrossVPCReference(r *Rule, g *SecurityGroup, pv value) {
-	here, there := r.Group.VPC, g.VPC
+	ruleVPC, peerVPC := r.Group.VPC, g.VPC
 	crossRegion := false
 	for _, p := range d.s.Peerings {
-		if p.Connects(here, there) {
+		if p.Connects(ruleVPC, peerVPC) {
 			if !p.CrossRegion() {
 				return
 			}
@@ -287,20 +287,20 @@ func (d *decoder) checkCrossVPCReference(r *Rule, g *SecurityGroup, pv value) {
 		}
 	}
 	for _, t := range d.s.TransitGateways {
-		if t.Attachment(here) != nil && t.Attachment(there) != nil {
+		if t.Attachment(ruleVPC) != nil && t.Attachment(peerVPC) != nil {
 			if r.Direction == Ingress {
 				return
 			}
 			d.errorf(pv.at, pv.path, "VPC mismatch", "Security group %s is in VPC %s, which reaches VPC %s through transit gateway %s. Across a transit gateway only inbound rules can reference groups; use the peer's CIDR block in this outbound rule.",
-				g.Name, there.Name, here.Name, t.Name)
+				g.Name, peerVPC.Name, ruleVPC.Name, t.Name)
 			return
 		}
 	}
 	if crossRegion {
 		d.errorf(pv.at, pv.path, "VPC mismatch", "Security group %s is in VPC %s, which is peered with VPC %s across Regions (%s and %s). AWS does not let rules reference groups across a cross-Region peering; use the peer VPC's CIDR block.",
-			g.Name, there.Name, here.Name, there.Region, here.Region)
+			g.Name, peerVPC.Name, ruleVPC.Name, peerVPC.Region, ruleVPC.Region)
 		return
 	}
 	d.errorf(pv.at, pv.path, "VPC mismatch", "Security group %s is in VPC %s, but this rule belongs to group %s in VPC %s. A rule can reference a group of another VPC only across a same-Region peering, or in an inbound rule across a transit gateway both VPCs are attached to; add one under peerings or transit_gateways, or use a CIDR block.",
-		g.Name, there.Name, r.Group.Name, here.Name)
+		g.Name, peerVPC.Name, r.Group.Name, ruleVPC.Name)
 }

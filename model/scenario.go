@@ -52,8 +52,8 @@ type VPC struct {
 	Name     string
 	CIDR     netip.Prefix
 	IPv6CIDR netip.Prefix // zero when the VPC has no IPv6 block
-	// Region is the AWS Region, or empty when the scenario does not say;
-	// VPCs without a Region count as being in the same one.
+	// Region is the AWS Region, or empty when the scenario omits it. A VPC
+	// without a Region counts as being in the same Region as every other.
 	Region      string
 	Subnets     []*Subnet
 	RouteTables []*RouteTable

@@ -367,13 +367,13 @@ func (n *Network) poolSources(to *tierInfo, q *Packet) []netip.Addr {
 // whether connection tracking or the rules themselves admit them, with the
 // same verdict as the receiver's tracking in a trace.
 func (n *Network) replyPath(s sender, t *tierInfo, p *Packet) string {
-	state, reason := replyTracking(t, s.tier, p)
+	d := decideTracking(t, s.tier, model.Ingress, p)
 	switch {
-	case state == "":
+	case d.state == "":
 		return "no security group on the receiver; the reply returns to the sender's tracked connection"
-	case state == AutoTracked:
-		return "tracked: " + reason
-	case state == Untracked:
+	case d.state == AutoTracked:
+		return "tracked: " + d.reason
+	case d.state == Untracked:
 		return "untracked: inbound is open to all addresses and outbound to all addresses on all ports, so rule evaluation admits the reply"
 	case p.Protocol != model.TCP && p.Protocol != model.UDP:
 		return "tracked: security groups track the reply by connection state"

@@ -138,21 +138,18 @@ func interfaceTracking(self, peer *tierInfo, dir model.Direction, p *Packet) *In
 	if self == nil {
 		return nil
 	}
-	out := &InterfaceTracking{Tier: self.Name}
-	component, reason, ok := autoTracker(self, peer, dir)
-	if !ok {
-		component, reason, ok = routeTracker(self, dir, p)
+	d := decideTracking(self, peer, dir, p)
+	if d.state == "" {
+		return nil
 	}
-	if ok {
-		out.State, out.Component, out.Reason = AutoTracked, component, reason
+	out := &InterfaceTracking{Tier: self.Name, State: d.state, Component: d.component, Reason: d.reason}
+	if d.state == AutoTracked {
 		out.Timeout = autoTimeout(self, peer, p.Protocol)
 		return out
 	}
-	if len(self.SecurityGroups) == 0 {
-		return nil
+	if d.state == Tracked {
+		out.Timeout = trackedTimeout(p.Protocol)
 	}
-	out.State = Tracked
-	out.Timeout = trackedTimeout(p.Protocol)
 	switch {
 	case p.Protocol == model.ICMP || p.Protocol == model.ICMPv6:
 		out.Reason = "ICMP is always tracked"
@@ -162,31 +159,79 @@ func interfaceTracking(self, peer *tierInfo, dir model.Direction, p *Packet) *In
 		return out
 	}
 
-	remote, opposite := p.Src, model.Egress
-	rules, replies := self.ingress, self.egress
+	opposite := model.Egress
 	if dir == model.Egress {
-		remote, opposite = p.Dst, model.Ingress
-		rules, replies = self.egress, self.ingress
+		opposite = model.Ingress
 	}
 	all := "0.0.0.0/0"
-	if remote.Is6() {
+	if d.ipv6 {
 		all = "::/0"
 	}
-	open := slices.IndexFunc(rules, func(r *rule) bool { return openToAll(r) && matchRule(r, p) })
-	if open < 0 {
+	switch {
+	case d.open == nil:
 		out.Reason = fmt.Sprintf("no %s rule admits it %s %s", dir, peerWord(dir), all)
-		return out
-	}
-	reply := slices.IndexFunc(replies, func(r *rule) bool { return admitsAllReplies(r, p.Protocol, remote.Is6()) })
-	if reply < 0 {
+	case d.reply == nil:
 		out.Reason = fmt.Sprintf("%s rule %s admits it %s all addresses, but no %s rule admits all replies on all ports %s %s",
-			dir, describeRule(rules[open].Rule), peerWord(dir), opposite, peerWord(opposite), all)
-		return out
+			dir, describeRule(d.open.Rule), peerWord(dir), opposite, peerWord(opposite), all)
+	default:
+		out.Reason = fmt.Sprintf("%s rule %s admits it %s all addresses and %s rule %s admits all replies",
+			dir, describeRule(d.open.Rule), peerWord(dir), opposite, describeRule(d.reply.Rule))
 	}
-	out.State, out.Timeout = Untracked, nil
-	out.Reason = fmt.Sprintf("%s rule %s admits it %s all addresses and %s rule %s admits all replies",
-		dir, describeRule(rules[open].Rule), peerWord(dir), opposite, describeRule(replies[reply].Rule))
 	return out
+}
+
+// trackingDecision is one end's tracking of a flow, before any sentence
+// about it is built. state is empty when the end has no security group and
+// no component tracks the flow.
+type trackingDecision struct {
+	state     TrackingState
+	component string // the component that always tracks, when AutoTracked
+	reason    string // the cause of automatic tracking, when AutoTracked
+	// open and reply are the rules that make a TCP or UDP flow untracked:
+	// one that admits it from or to all addresses, and one the other way
+	// that admits all replies. Either is nil when no rule does.
+	open, reply *rule
+	ipv6        bool // the remote end's address family
+}
+
+// decideTracking decides how the security groups of self track p, which
+// self sends to peer (dir Egress) or receives from peer (dir Ingress).
+// deliver calls it for every packet, so it builds no strings.
+func decideTracking(self, peer *tierInfo, dir model.Direction, p *Packet) trackingDecision {
+	var d trackingDecision
+	var ok bool
+	if d.component, d.reason, ok = autoTracker(self, peer, dir); ok {
+		d.state = AutoTracked
+		return d
+	}
+	if d.component, d.reason, ok = routeTracker(self, dir, p); ok {
+		d.state = AutoTracked
+		return d
+	}
+	switch {
+	case len(self.SecurityGroups) == 0:
+		return d
+	case p.Protocol != model.TCP && p.Protocol != model.UDP:
+		d.state = Tracked
+		return d
+	}
+
+	remote, rules, replies := p.Src, self.ingress, self.egress
+	if dir == model.Egress {
+		remote, rules, replies = p.Dst, self.egress, self.ingress
+	}
+	d.ipv6 = remote.Is6()
+	d.state = Tracked
+	if i := slices.IndexFunc(rules, func(r *rule) bool { return openToAll(r) && matchRule(r, p) }); i >= 0 {
+		d.open = rules[i]
+	} else {
+		return d
+	}
+	if i := slices.IndexFunc(replies, func(r *rule) bool { return admitsAllReplies(r, p.Protocol, d.ipv6) }); i >= 0 {
+		d.reply = replies[i]
+		d.state = Untracked
+	}
+	return d
 }
 
 // peerWord is the preposition that joins a rule of direction dir to its
@@ -306,29 +351,4 @@ func trackedTimeout(proto model.Protocol) *IdleTimeout {
 	}
 	return &IdleTimeout{Seconds: OtherProtocolTimeout, Kind: "other protocol",
 		Note: "a packet of the same protocol from the peer within this time counts as a reply"}
-}
-
-// replyTracking returns how the receiver self tracks p from peer, as
-// interfaceTracking decides it, without the sentences and timeouts a trace
-// shows: the state, and for an automatically tracked flow the reason. The
-// state is empty when self has no security group and nothing tracks.
-// deliver calls it for every packet, so it builds no strings it can avoid.
-func replyTracking(self, peer *tierInfo, p *Packet) (TrackingState, string) {
-	if _, reason, ok := autoTracker(self, peer, model.Ingress); ok {
-		return AutoTracked, reason
-	}
-	if _, reason, ok := routeTracker(self, model.Ingress, p); ok {
-		return AutoTracked, reason
-	}
-	switch {
-	case len(self.SecurityGroups) == 0:
-		return "", ""
-	case p.Protocol != model.TCP && p.Protocol != model.UDP:
-		return Tracked, ""
-	}
-	open := slices.ContainsFunc(self.ingress, func(r *rule) bool { return openToAll(r) && matchRule(r, p) })
-	if open && slices.ContainsFunc(self.egress, func(r *rule) bool { return admitsAllReplies(r, p.Protocol, p.Src.Is6()) }) {
-		return Untracked, ""
-	}
-	return Tracked, ""
 }

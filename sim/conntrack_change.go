@@ -68,7 +68,8 @@ type Cut struct {
 	// Tracking is the tracking, before the change, on the end whose groups
 	// cut the flow.
 	Tracking *InterfaceTracking
-	// remedy is where a network ACL rule would cut the connections.
+	// remedy is the advice on the network ACL rule that would cut the
+	// connections at once.
 	remedy string
 }
 

@@ -106,10 +106,10 @@ func tcpTo(from, to string, port int) sim.Request {
 }
 
 // Connection tracking (EC2 User Guide): an inbound TCP or UDP flow is
-// untracked only when an inbound rule admits it from all addresses
-// (0.0.0.0/0) and an outbound rule admits all replies to all addresses on
-// all ports 0-65535, for its protocol or for all protocols. Otherwise the
-// receiving interface tracks it.
+// untracked only when two rules hold. An inbound rule admits it from all
+// addresses (0.0.0.0/0), and an outbound rule admits all replies to all
+// addresses on ports 0-65535, for its protocol or for all protocols.
+// Otherwise the receiving interface tracks it.
 func TestTrackingInboundPredicate(t *testing.T) {
 	open := `[{protocol: tcp, ports: 80, from: {cidr: 0.0.0.0/0}}]`
 	tests := []struct {

@@ -10,9 +10,8 @@ import (
 // The cases below are disagreements that TestOracleAgreement found between
 // the simulator and the oracle on routed scenarios, or that scenarios built
 // for the routing facts showed, shrunk and trimmed by hand. Each names the
-// side that was wrong. A test of an open simulator bug is skipped, and
-// avoidOpenEngineBugs keeps the random scenarios away from the bug; remove
-// the skip and the matching part of avoidOpenEngineBugs together.
+// side that was wrong. All of the simulator's bugs among them are fixed, so
+// every case runs.
 
 // checkRouteRegression loads yaml, requires the simulator to agree with the
 // oracle, and requires attacker to reach tier exactly when want is true.

@@ -204,7 +204,9 @@ func (n *Network) fromInternet(t *tierInfo, p Packet, prefix *transit) transit {
 			if !found {
 				first, found = l, true
 			}
-			if legPasses(l) {
+			// With one subnet there is no choice, so deliver's own
+			// network ACL checks are enough.
+			if len(t.Subnets) == 1 || legPasses(l) {
 				tr.legs[tr.nlegs] = l
 				tr.nlegs++
 				return tr

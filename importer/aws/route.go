@@ -60,35 +60,33 @@ func readRoute(v importer.JSON) *importer.Route {
 		set(importer.TargetNotModeled, gw, "virtual private gateway "+gw)
 	case gw != "":
 		set(importer.TargetNotModeled, gw, "gateway "+gw)
-	case v.Get("EgressOnlyInternetGatewayId").Str() != "":
-		id := v.Get("EgressOnlyInternetGatewayId").Str()
-		set(importer.TargetEgressOnly, id, "egress-only internet gateway "+id)
-	case v.Get("NatGatewayId").Str() != "":
-		id := v.Get("NatGatewayId").Str()
-		set(importer.TargetNATGateway, id, "NAT gateway "+id)
-	case v.Get("VpcPeeringConnectionId").Str() != "":
-		id := v.Get("VpcPeeringConnectionId").Str()
-		set(importer.TargetPeering, id, "peering connection "+id)
-	case v.Get("TransitGatewayId").Str() != "":
-		id := v.Get("TransitGatewayId").Str()
-		set(importer.TargetTransitGateway, id, "transit gateway "+id)
-	case v.Get("InstanceId").Str() != "":
-		id := v.Get("InstanceId").Str()
-		set(importer.TargetNotModeled, id, "instance "+id)
-	case v.Get("NetworkInterfaceId").Str() != "":
-		id := v.Get("NetworkInterfaceId").Str()
-		set(importer.TargetNotModeled, id, "network interface "+id)
-	case v.Get("CarrierGatewayId").Str() != "":
-		id := v.Get("CarrierGatewayId").Str()
-		set(importer.TargetNotModeled, id, "carrier gateway "+id)
-	case v.Get("LocalGatewayId").Str() != "":
-		id := v.Get("LocalGatewayId").Str()
-		set(importer.TargetNotModeled, id, "local gateway "+id)
-	case v.Get("CoreNetworkArn").Str() != "":
-		id := v.Get("CoreNetworkArn").Str()
-		set(importer.TargetNotModeled, id, "Cloud WAN core network "+id)
+	default:
+		for _, f := range routeTargetFields {
+			if id := v.Get(f.field).Str(); id != "" {
+				set(f.target, id, f.noun+" "+id)
+				break
+			}
+		}
 	}
 	return out
+}
+
+// routeTargetFields are the fields of a route that name its target when
+// GatewayId does not, in the order they are tried.
+var routeTargetFields = []struct {
+	field  string
+	target importer.RouteTarget
+	noun   string
+}{
+	{"EgressOnlyInternetGatewayId", importer.TargetEgressOnly, "egress-only internet gateway"},
+	{"NatGatewayId", importer.TargetNATGateway, "NAT gateway"},
+	{"VpcPeeringConnectionId", importer.TargetPeering, "peering connection"},
+	{"TransitGatewayId", importer.TargetTransitGateway, "transit gateway"},
+	{"InstanceId", importer.TargetNotModeled, "instance"},
+	{"NetworkInterfaceId", importer.TargetNotModeled, "network interface"},
+	{"CarrierGatewayId", importer.TargetNotModeled, "carrier gateway"},
+	{"LocalGatewayId", importer.TargetNotModeled, "local gateway"},
+	{"CoreNetworkArn", importer.TargetNotModeled, "Cloud WAN core network"},
 }
 
 // gone reports whether a resource's state means that it carries no
